@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Everything the bootstrap reads from the environment beyond the standard `OTEL_*` variables the SDK reads itself. */
+export interface TelemetryConfig {
+  /** Default `service.name` (the service's package name); `OTEL_SERVICE_NAME` / `OTEL_RESOURCE_ATTRIBUTES` override it. */
+  readonly serviceName: string;
+  /** Default `service.version` (the service's package version). */
+  readonly serviceVersion: string;
+  /** Tenants accepted from `tenant_id` baggage; any other value becomes `default`. */
+  readonly tenants: ReadonlySet<string>;
+  /** How long in-flight work may take to finish after SIGTERM/SIGINT. */
+  readonly shutdownDrainTimeoutMs: number;
+  /** How long the final span flush may take (the collector may be unreachable). */
+  readonly shutdownFlushTimeoutMs: number;
+}
+
+export const TELEMETRY_DEFAULTS = {
+  TENANTS: 'tenant_a,tenant_b',
+  SHUTDOWN_DRAIN_TIMEOUT_MS: '10000',
+  SHUTDOWN_FLUSH_TIMEOUT_MS: '5000',
+  DEPLOYMENT_ENVIRONMENT: 'development',
+} as const;
+
+const TENANT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+export class TelemetryConfigError extends Error {
+  override name = 'TelemetryConfigError';
+}
+
+export function parseTenants(raw: string): ReadonlySet<string> {
+  const tenants = raw
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  for (const tenant of tenants) {
+    if (!TENANT_PATTERN.test(tenant)) {
+      throw new TelemetryConfigError(
+        `TENANTS: "${tenant}" is not a valid tenant name (letters, digits, '_' and '-', at most 63 characters)`,
+      );
+    }
+  }
+  return new Set(tenants);
+}
+
+function parseTimeout(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 600_000) {
+    throw new TelemetryConfigError(`${name}: expected whole milliseconds between 0 and 600000, got "${raw}"`);
+  }
+  return value;
+}
+
+/** The name and version in the package.json nearest to the entry script (the service being started). */
+export function findServicePackage(entry: string | undefined): { name: string; version: string } {
+  let dir = entry ? path.dirname(path.resolve(entry)) : process.cwd();
+  for (;;) {
+    const candidate = path.join(dir, 'package.json');
+    if (fs.existsSync(candidate)) {
+      const pkg = JSON.parse(fs.readFileSync(candidate, 'utf8')) as { name?: unknown; version?: unknown };
+      return {
+        name: typeof pkg.name === 'string' ? pkg.name : 'unknown_service:node',
+        version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
+      };
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return { name: 'unknown_service:node', version: '0.0.0' };
+    dir = parent;
+  }
+}
+
+export function readTelemetryConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  entry: string | undefined = process.argv[1],
+): TelemetryConfig {
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  if (protocol !== undefined && protocol.trim() !== '' && protocol.trim() !== 'grpc') {
+    throw new TelemetryConfigError(
+      `OTEL_EXPORTER_OTLP_PROTOCOL: this stack exports traces over OTLP/gRPC only; got "${protocol}" (unset it or use "grpc")`,
+    );
+  }
+  const pkg = findServicePackage(entry);
+  return {
+    serviceName: pkg.name,
+    serviceVersion: pkg.version,
+    tenants: parseTenants(env.TENANTS ?? TELEMETRY_DEFAULTS.TENANTS),
+    shutdownDrainTimeoutMs: parseTimeout(
+      'SHUTDOWN_DRAIN_TIMEOUT_MS',
+      env.SHUTDOWN_DRAIN_TIMEOUT_MS ?? TELEMETRY_DEFAULTS.SHUTDOWN_DRAIN_TIMEOUT_MS,
+    ),
+    shutdownFlushTimeoutMs: parseTimeout(
+      'SHUTDOWN_FLUSH_TIMEOUT_MS',
+      env.SHUTDOWN_FLUSH_TIMEOUT_MS ?? TELEMETRY_DEFAULTS.SHUTDOWN_FLUSH_TIMEOUT_MS,
+    ),
+  };
+}

@@ -1,0 +1,31 @@
+import { type Attributes, type Span, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+
+/**
+ * Runs `work` inside a new active span and ends the span when the work settles. A throw is recorded where it
+ * happens (exception event + status ERROR) and rethrown; anything the work considers a business outcome rather
+ * than an error (a declined payment) it simply returns, and the span stays UNSET.
+ */
+export function inSpan<T>(
+  tracer: Tracer,
+  name: string,
+  attributes: Attributes,
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
+  return tracer.startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await work(span);
+    } catch (err) {
+      markFailed(span, err);
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** Records an error on a span: an `exception` event and status ERROR with the error's message. */
+export function markFailed(span: Span, err: unknown): void {
+  const error = err instanceof Error ? err : new Error(String(err));
+  span.recordException(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+}

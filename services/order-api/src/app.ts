@@ -1,0 +1,33 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { OrderStore } from './order-store';
+import type { PaymentClient } from './payment-client';
+import { registerErrorEnvelope } from './plugins/error-envelope';
+import { healthRoutes } from './routes/health';
+import { ordersRoutes } from './routes/orders';
+
+export interface AppOptions {
+  readonly payments: PaymentClient;
+  readonly store: OrderStore;
+  readonly bodyLimitBytes: number;
+  /** Fastify logger options (see logger.ts); `false` in tests. */
+  readonly logger: FastifyServerOptions['logger'];
+}
+
+/** Builds the HTTP app without listening, so tests can drive it with `app.inject`. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger,
+    bodyLimit: options.bodyLimitBytes,
+    // Unknown fields are rejected (400) rather than silently dropped; no type coercion of JSON bodies.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // JSON only: without this, Fastify's built-in text/plain parser would accept a text body (then fail the schema
+  // with 400) where the contract says 415.
+  app.removeContentTypeParser('text/plain');
+  registerErrorEnvelope(app);
+  await app.register(healthRoutes, { payments: options.payments });
+  await app.register(ordersRoutes, { payments: options.payments, store: options.store });
+  return app;
+}

@@ -1,0 +1,121 @@
+import * as grpc from '@grpc/grpc-js';
+import { type ChargeResponse__Output, loadPaymentProto, type PaymentServiceClient } from '@otel-stack/protos';
+import { service as healthService } from 'grpc-health-check';
+
+export interface ChargeInput {
+  readonly orderId: string;
+  readonly amountCents: number;
+  readonly currency: string;
+  readonly cardNumber: string;
+}
+
+export type ChargeOutcome =
+  | { readonly outcome: 'approved'; readonly paymentId: string; readonly cardLast4: string }
+  | { readonly outcome: 'declined'; readonly declineReason: string; readonly cardLast4: string };
+
+/**
+ * Why a charge could not be made, decided once here from the gRPC status:
+ * - `unavailable`: payment-service unreachable, overloaded or too slow (UNAVAILABLE, DEADLINE_EXCEEDED) -> 503
+ * - `rejected`: payment-service refused the request as invalid (INVALID_ARGUMENT) -> 400
+ * - `failed`: anything else, INTERNAL included -> 502
+ */
+export type PaymentFailureKind = 'unavailable' | 'rejected' | 'failed';
+
+export class PaymentError extends Error {
+  override name = 'PaymentError';
+  constructor(
+    readonly kind: PaymentFailureKind,
+    message: string,
+    readonly grpcCode?: grpc.status,
+  ) {
+    super(message);
+  }
+}
+
+export function failureKindOf(code: grpc.status): PaymentFailureKind {
+  switch (code) {
+    case grpc.status.UNAVAILABLE:
+    case grpc.status.DEADLINE_EXCEEDED:
+      return 'unavailable';
+    case grpc.status.INVALID_ARGUMENT:
+      return 'rejected';
+    default:
+      return 'failed';
+  }
+}
+
+/** What order-api needs from payment-service. Routes depend on this, so tests can pass a fake. */
+export interface PaymentClient {
+  charge(input: ChargeInput): Promise<ChargeOutcome>;
+  /** Whether payment-service answers its gRPC health check with SERVING. Never throws. */
+  isServing(): Promise<boolean>;
+  close(): void;
+}
+
+interface HealthCheckClient extends grpc.Client {
+  check(
+    request: { service: string },
+    options: grpc.CallOptions,
+    callback: (err: grpc.ServiceError | null, response?: { status: string | number }) => void,
+  ): grpc.ClientUnaryCall;
+}
+
+function toOutcome(response: ChargeResponse__Output): ChargeOutcome {
+  switch (response.outcome) {
+    case 'CHARGE_OUTCOME_APPROVED':
+      return { outcome: 'approved', paymentId: response.paymentId, cardLast4: response.cardLast4 };
+    case 'CHARGE_OUTCOME_DECLINED':
+      return { outcome: 'declined', declineReason: response.declineReason, cardLast4: response.cardLast4 };
+    default:
+      throw new PaymentError('failed', `payment-service answered an unknown outcome "${response.outcome}"`);
+  }
+}
+
+const HEALTH_CHECK_TIMEOUT_MS = 1_000;
+
+export class GrpcPaymentClient implements PaymentClient {
+  readonly #client: PaymentServiceClient;
+  readonly #health: HealthCheckClient;
+  readonly #timeoutMs: number;
+
+  constructor(address: string, timeoutMs: number) {
+    const { PaymentService } = loadPaymentProto();
+    this.#client = new PaymentService(address, grpc.credentials.createInsecure());
+    const HealthClient = grpc.makeClientConstructor(healthService, 'grpc.health.v1.Health');
+    // Same channel as Charge: readiness reports on the connection orders actually use.
+    this.#health = new HealthClient(address, grpc.credentials.createInsecure(), {
+      channelOverride: this.#client.getChannel(),
+    }) as unknown as HealthCheckClient;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  charge(input: ChargeInput): Promise<ChargeOutcome> {
+    return new Promise((resolve, reject) => {
+      this.#client.Charge(input, { deadline: Date.now() + this.#timeoutMs }, (err, response) => {
+        if (err) {
+          reject(new PaymentError(failureKindOf(err.code), err.details || err.message, err.code));
+        } else if (!response) {
+          reject(new PaymentError('failed', 'payment-service sent no response'));
+        } else {
+          try {
+            resolve(toOutcome(response));
+          } catch (e) {
+            reject(e);
+          }
+        }
+      });
+    });
+  }
+
+  isServing(): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.#health.check({ service: '' }, { deadline: Date.now() + HEALTH_CHECK_TIMEOUT_MS }, (err, response) => {
+        resolve(!err && (response?.status === 'SERVING' || response?.status === 1));
+      });
+    });
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+}

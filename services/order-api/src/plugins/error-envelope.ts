@@ -1,0 +1,43 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { type ErrorCode, errorBody, sendError } from '../errors';
+
+/** Maps Fastify's own errors (body parsing, validation, limits) to the envelope's codes. */
+function classify(err: FastifyError): { code: ErrorCode; message: string } {
+  if (err.validation) return { code: 'invalid_request', message: err.message };
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { code: 'unsupported_media_type', message: 'content-type must be application/json' };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { code: 'payload_too_large', message: 'request body is too large' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { code: 'invalid_request', message: 'body: a JSON body is required' };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { code: 'invalid_request', message: 'body: malformed JSON' };
+  }
+  // Other client errors Fastify raises (bad content-length, ...): keep the 4xx meaning, drop the details.
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+    return { code: 'invalid_request', message: 'invalid request' };
+  }
+  return { code: 'internal', message: 'internal error' };
+}
+
+/**
+ * One error envelope for every error: `{ "error": { "code", "message" } }`. Unknown routes answer 404 not_found;
+ * unexpected errors answer 500 with a fixed message (the details go to the log, never to the client).
+ */
+export function registerErrorEnvelope(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const { code, message } = classify(err);
+    if (code === 'internal') {
+      request.log.error({ err }, 'unhandled error');
+    } else {
+      request.log.info({ code, reason: message }, 'request rejected');
+    }
+    return sendError(reply, code, message);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    return reply.code(404).send(errorBody('not_found', `no route for ${request.method} ${path}`));
+  });
+}
