@@ -1,10 +1,20 @@
 // One jest run, three projects. `unit` and `collector` run in-process; `integration` spawns the built services
 // as real processes (jest's module registry would defeat require-in-the-middle auto-instrumentation in-process).
-const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2023' } }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+// Run it through `pnpm test` (or the `jest` script): some dependencies are ESM-only (typebox 1.x, cookie 2.x), which
+// Node 24 require()s natively but jest's module registry loads only under --experimental-vm-modules.
+const swc = ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }];
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration files start their own processes on free ports; two workers suit the 2-core machines.
+  maxWorkers: 2,
+  // Integration tests start processes and wait for batched exports; unit tests finish in milliseconds anyway.
+  testTimeout: 60_000,
   projects: [
     {
       ...common,
@@ -16,9 +26,6 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      // Each file starts its own processes on free ports; two workers keep the 2-core machines responsive.
-      maxWorkers: 2,
-      testTimeout: 60_000,
     },
   ],
 };

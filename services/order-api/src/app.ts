@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { OrderStore } from './order-store';
 import type { PaymentClient } from './payment-client';
 import { registerErrorEnvelope } from './plugins/error-envelope';
+import { registerGracefulClose } from './plugins/graceful-close';
 import { healthRoutes } from './routes/health';
 import { ordersRoutes } from './routes/orders';
 
@@ -27,6 +28,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // with 400) where the contract says 415.
   app.removeContentTypeParser('text/plain');
   registerErrorEnvelope(app);
+  registerGracefulClose(app);
   await app.register(healthRoutes, { payments: options.payments });
   await app.register(ordersRoutes, { payments: options.payments, store: options.store });
   return app;

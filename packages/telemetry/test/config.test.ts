@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { findServicePackage, parseTenants, readTelemetryConfig } from '../src/config';
+
+const entry = path.join(__dirname, '..', 'src', 'register.ts');
+
+describe('readTelemetryConfig', () => {
+  it('defaults: tenants tenant_a and tenant_b, bounded shutdown, name and version from package.json', () => {
+    const config = readTelemetryConfig({}, entry);
+    expect(config).toEqual({
+      serviceName: '@otel-stack/telemetry',
+      serviceVersion: '0.1.0',
+      tenants: new Set(['tenant_a', 'tenant_b']),
+      shutdownDrainTimeoutMs: 10_000,
+      shutdownFlushTimeoutMs: 5_000,
+    });
+  });
+
+  it.each([
+    [{ TENANTS: 'tenant_a,bad tenant' }, /TENANTS: "bad tenant" is not a valid tenant name/],
+    [{ SHUTDOWN_DRAIN_TIMEOUT_MS: '-1' }, /SHUTDOWN_DRAIN_TIMEOUT_MS: expected whole milliseconds/],
+    [{ SHUTDOWN_FLUSH_TIMEOUT_MS: 'soon' }, /SHUTDOWN_FLUSH_TIMEOUT_MS/],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }, /OTLP\/gRPC only/],
+    [{ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' }, /OTLP\/gRPC only/],
+  ])('rejects %j', (env, message) => expect(() => readTelemetryConfig(env, entry)).toThrow(message));
+
+  it('accepts grpc as the protocol', () => {
+    expect(() => readTelemetryConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, entry)).not.toThrow();
+  });
+});
+
+describe('parseTenants', () => {
+  it('trims and drops empty entries; an empty list sends everything to default', () => {
+    expect(parseTenants(' tenant_a , ,tenant-b ')).toEqual(new Set(['tenant_a', 'tenant-b']));
+    expect(parseTenants('')).toEqual(new Set());
+  });
+});
+
+describe('findServicePackage', () => {
+  it('falls back when there is no package.json above the entry', () => {
+    expect(findServicePackage('/nonexistent-root-dir/x/main.js')).toEqual({
+      name: 'unknown_service:node',
+      version: '0.0.0',
+    });
+  });
+});

@@ -1,0 +1,25 @@
+import { ORDER_API_DEFAULTS, readOrderApiConfig } from '../src/config';
+
+describe('readOrderApiConfig', () => {
+  it('uses the documented defaults', () => {
+    expect(readOrderApiConfig({})).toEqual({
+      host: '0.0.0.0',
+      port: 8080,
+      paymentServiceAddr: 'localhost:50051',
+      paymentTimeoutMs: 2000,
+      bodyLimitBytes: 262144,
+      logLevel: 'info',
+    });
+    expect(ORDER_API_DEFAULTS.PORT).toBe('8080');
+  });
+
+  it.each([
+    [{ PORT: '80000' }, /PORT must be a whole number from 0 to 65535/],
+    [{ PORT: '' }, /PORT must be a whole number/],
+    [{ PAYMENT_TIMEOUT_MS: '0' }, /PAYMENT_TIMEOUT_MS/],
+    [{ PAYMENT_SERVICE_ADDR: 'http://payment:50051' }, /PAYMENT_SERVICE_ADDR must be host:port/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+  ])('rejects %j', (env, message) => {
+    expect(() => readOrderApiConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,15 @@
+import { readPaymentConfig } from '../src/config';
+
+describe('readPaymentConfig', () => {
+  it('uses the documented defaults', () => {
+    expect(readPaymentConfig({})).toEqual({ port: 50051, failureRate: 0, latencyMs: 0, logLevel: 'info' });
+  });
+
+  it.each([
+    [{ PORT: 'grpc' }, /PORT must be a whole number/],
+    [{ PAYMENT_FAILURE_RATE: '-0.1' }, /PAYMENT_FAILURE_RATE must be a number from 0 to 1/],
+    [{ PAYMENT_FAILURE_RATE: 'half' }, /PAYMENT_FAILURE_RATE/],
+    [{ PAYMENT_LATENCY_MS: '1.5' }, /PAYMENT_LATENCY_MS must be a whole number/],
+    [{ LOG_LEVEL: 'chatty' }, /LOG_LEVEL must be one of/],
+  ])('rejects %j', (env, message) => expect(() => readPaymentConfig(env)).toThrow(message));
+});

@@ -1,0 +1,116 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+export type ServiceName = 'order-api' | 'payment-service';
+
+/** A free TCP port on loopback (released just before the service binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The service's own `start` script (`node --require @otel-stack/telemetry/register dist/main.js`), run with this
+ * test's Node binary and without pnpm in between, exactly as a container's entrypoint runs it: the test exercises
+ * the real preload, and signals reach the service itself.
+ */
+function startCommand(service: ServiceName): { cwd: string; args: string[] } {
+  const cwd = path.join(ROOT, 'services', service);
+  const pkg = JSON.parse(readFileSync(path.join(cwd, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [node, ...args] = pkg.scripts.start.split(/\s+/);
+  if (node !== 'node') throw new Error(`${service}: start script must begin with "node", got "${pkg.scripts.start}"`);
+  return { cwd, args };
+}
+
+/** Environment every test service gets: fast export so tests need not wait for the 5 s default batch delay. */
+export const TEST_ENV = {
+  OTEL_BSP_SCHEDULE_DELAY: '100',
+  LOG_LEVEL: 'info',
+} as const;
+
+export class RunningService {
+  /** Every line the service wrote to stdout and stderr, in order. */
+  readonly output: string[] = [];
+  readonly #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(
+    readonly name: ServiceName,
+    readonly port: number,
+    readonly child: ChildProcess,
+  ) {
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') this.output.push(line);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.#exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  get exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return this.#exited;
+  }
+
+  /** Parsed JSON log lines (non-JSON lines are skipped). */
+  logs(): Array<Record<string, unknown>> {
+    return this.output.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  async waitForOutput(pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.output.some((line) => pattern.test(line))) {
+      if (this.child.exitCode !== null) {
+        throw new Error(`${this.name} exited (${this.child.exitCode}) before ${pattern}:\n${this.output.join('\n')}`);
+      }
+      if (Date.now() > deadline)
+        throw new Error(`${this.name}: no ${pattern} within ${timeoutMs} ms:\n${this.output.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** SIGTERM, then the exit status and how long the exit took. */
+  async terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+    const started = Date.now();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    const result = await this.#exited;
+    return { ...result, ms: Date.now() - started };
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+export interface StartOptions {
+  readonly env?: Record<string, string>;
+  /** Wait for the "listening" log line (default true). */
+  readonly waitUntilListening?: boolean;
+}
+
+export async function startService(name: ServiceName, options: StartOptions = {}): Promise<RunningService> {
+  const port = options.env?.PORT ? Number(options.env.PORT) : await freePort();
+  const { cwd, args } = startCommand(name);
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...TEST_ENV, PORT: String(port), ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const service = new RunningService(name, port, child);
+  if (options.waitUntilListening ?? true) await service.waitForOutput(/listening/i);
+  return service;
+}
