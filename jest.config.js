@@ -22,6 +22,8 @@ module.exports = {
       testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/services/*/test/**/*.test.ts'],
     },
     { ...common, displayName: 'collector', testMatch: ['<rootDir>/collector/test/**/*.test.ts'] },
+    // Compose file, Kubernetes manifests and the production bundles the images ship.
+    { ...common, displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',
