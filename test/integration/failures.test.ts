@@ -1,7 +1,7 @@
 /** order-api when payment-service is down or slow: a fast, honest 503, never a hung request. */
+
+import { freePort, OtlpReceiver, type RunningService, startService } from '@otel-stack/devstack';
 import { orderBody, postOrder } from './harness/orders';
-import { OtlpReceiver } from './harness/otlp-receiver';
-import { freePort, type RunningService, startService } from './harness/services';
 
 const TIMEOUT_MS = 500;
 // Generous for a loaded 2-core CI machine; the point is "bounded by the deadline", not a latency target.

@@ -1,7 +1,7 @@
 /** SIGTERM: finish in-flight work, flush every span, exit 0 within a bound, even with no collector at all. */
+
+import { freePort, startService, startStack } from '@otel-stack/devstack';
 import { orderBody, postOrder } from './harness/orders';
-import { freePort, startService } from './harness/services';
-import { startStack } from './harness/stack';
 
 const SPANS_PER_ORDER = 7;
 

@@ -3,9 +3,9 @@
  * One request to POST /orders must be one trace across both services, with the tenant on every span.
  */
 import { randomBytes } from 'node:crypto';
+import type { ReceivedSpan } from '@otel-stack/devstack';
+import { type Stack, startStack } from '@otel-stack/devstack';
 import { CARDS, FAKE_EMAIL, get, orderBody, postOrder } from './harness/orders';
-import type { ReceivedSpan } from './harness/otlp-receiver';
-import { type Stack, startStack } from './harness/stack';
 
 // Spans of one approved order: order-api's HTTP SERVER, @fastify/otel's request and handler, order.place, the gRPC
 // CLIENT; payment-service's gRPC SERVER and payment.charge.

@@ -12,6 +12,9 @@ export interface ReceivedSpan {
   readonly attributes: Readonly<Record<string, unknown>>;
   readonly events: ReadonlyArray<{ name: string; attributes: Readonly<Record<string, unknown>> }>;
   readonly status: 'UNSET' | 'OK' | 'ERROR';
+  /** Start time in nanoseconds since the epoch. */
+  readonly startTimeUnixNano: bigint;
+  readonly durationMs: number;
   readonly resource: Readonly<Record<string, unknown>>;
 }
 
@@ -31,13 +34,24 @@ function statusOf(code: string | number | undefined): ReceivedSpan['status'] {
  */
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
-  readonly #server = new MockOtlpServer({
-    services: ['grpc'],
-    grpcHostname: '127.0.0.1',
-    grpcPort: 0,
-    logLevel: 'warn',
-    onTrace: (request) => this.#collect(request),
-  });
+  readonly #server: MockOtlpServer;
+  readonly #listeners: Array<(span: ReceivedSpan) => void> = [];
+
+  /** `port` 0 picks a free port. */
+  constructor(port = 0) {
+    this.#server = new MockOtlpServer({
+      services: ['grpc'],
+      grpcHostname: '127.0.0.1',
+      grpcPort: port,
+      logLevel: 'warn',
+      onTrace: (request) => this.#collect(request),
+    });
+  }
+
+  /** Calls `listener` for every span received from now on. */
+  onSpan(listener: (span: ReceivedSpan) => void): void {
+    this.#listeners.push(listener);
+  }
 
   async start(): Promise<void> {
     await this.#server.start();
@@ -59,7 +73,7 @@ export class OtlpReceiver {
       const resource = rs.resource?.attributes ?? {};
       for (const ss of rs.scopeSpans ?? []) {
         for (const s of ss.spans ?? []) {
-          this.spans.push({
+          const span: ReceivedSpan = {
             service: String(resource['service.name']),
             scope: ss.scope?.name ?? '',
             traceId: s.traceId,
@@ -70,8 +84,12 @@ export class OtlpReceiver {
             attributes: s.attributes ?? {},
             events: (s.events ?? []).map((e) => ({ name: e.name, attributes: e.attributes ?? {} })),
             status: statusOf(s.status?.code),
+            startTimeUnixNano: BigInt(s.startTimeUnixNano ?? 0),
+            durationMs: Number(BigInt(s.endTimeUnixNano ?? 0) - BigInt(s.startTimeUnixNano ?? 0)) / 1e6,
             resource,
-          });
+          };
+          this.spans.push(span);
+          for (const listener of this.#listeners) listener(span);
         }
       }
     }

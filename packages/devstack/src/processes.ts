@@ -38,22 +38,38 @@ export const TEST_ENV = {
   LOG_LEVEL: 'info',
 } as const;
 
-export class RunningService {
-  /** Every line the service wrote to stdout and stderr, in order. */
-  readonly output: string[] = [];
-  readonly #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+/** Lines kept in memory per service; enough for any test, bounded for a long demo session. */
+const MAX_OUTPUT_LINES = 20_000;
 
-  constructor(
-    readonly name: ServiceName,
-    readonly port: number,
-    readonly child: ChildProcess,
-  ) {
+export class RunningService {
+  /** The lines the service wrote to stdout and stderr, in order (the most recent MAX_OUTPUT_LINES). */
+  readonly output: string[] = [];
+  readonly name: ServiceName;
+  readonly port: number;
+  readonly child: ChildProcess;
+  readonly #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly #lineListeners: Array<(line: string) => void> = [];
+
+  constructor(name: ServiceName, port: number, child: ChildProcess) {
+    this.name = name;
+    this.port = port;
+    this.child = child;
     const collect = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') this.output.push(line);
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        this.output.push(line);
+        if (this.output.length > MAX_OUTPUT_LINES) this.output.shift();
+        for (const listener of this.#lineListeners) listener(line);
+      }
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     this.#exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  /** Calls `listener` with every line written from now on. */
+  onLine(listener: (line: string) => void): void {
+    this.#lineListeners.push(listener);
   }
 
   get exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
@@ -100,6 +116,11 @@ export interface StartOptions {
   readonly env?: Record<string, string>;
   /** Wait for the "listening" log line (default true). */
   readonly waitUntilListening?: boolean;
+  /**
+   * Start the service in its own process group, so a Ctrl-C in the terminal reaches only the parent, which then
+   * stops the service with one SIGTERM (a second signal would make the service exit without flushing).
+   */
+  readonly ownProcessGroup?: boolean;
 }
 
 export async function startService(name: ServiceName, options: StartOptions = {}): Promise<RunningService> {
@@ -109,6 +130,7 @@ export async function startService(name: ServiceName, options: StartOptions = {}
     cwd,
     env: { PATH: process.env.PATH ?? '', ...TEST_ENV, PORT: String(port), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
   });
   const service = new RunningService(name, port, child);
   if (options.waitUntilListening ?? true) await service.waitForOutput(/listening/i);

@@ -26,6 +26,9 @@ declare module '@elastic/mockotlpserver' {
           parentSpanId?: string;
           name: string;
           kind: string;
+          /** Decimal strings. */
+          startTimeUnixNano?: string;
+          endTimeUnixNano?: string;
           attributes?: Record<string, unknown>;
           events?: Array<{ name: string; attributes?: Record<string, unknown> }>;
           status?: { code?: string | number; message?: string };
