@@ -15,6 +15,7 @@ module.exports = {
   maxWorkers: 2,
   // Integration tests start processes and wait for batched exports; unit tests finish in milliseconds anyway.
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   projects: [
     {
       ...common,
