@@ -45,6 +45,22 @@ it('answers 503 within the deadline when payment-service is not running, and /re
   expect((await fetch(`${base}/healthz`)).status).toBe(200);
 });
 
+it('answers 503 within the deadline after payment-service was stopped, and /readyz follows', async () => {
+  const payment = await start('payment-service', {});
+  const orders = await start('order-api', {
+    PAYMENT_SERVICE_ADDR: `127.0.0.1:${payment.port}`,
+    PAYMENT_TIMEOUT_MS: String(TIMEOUT_MS),
+  });
+  const base = `http://127.0.0.1:${orders.port}`;
+  expect((await postOrder(base)).status).toBe(201);
+  expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  expect((await payment.terminate()).code).toBe(0);
+  const res = await postOrder(base);
+  expect(res.status).toBe(503);
+  expect(res.ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
+  expect((await fetch(`${base}/readyz`)).status).toBe(503);
+});
+
 it('answers 503 at the deadline when payment-service is slower than it', async () => {
   const payment = await start('payment-service', { PAYMENT_LATENCY_MS: String(TIMEOUT_MS * 4) });
   const orders = await start('order-api', {
