@@ -1,0 +1,238 @@
+// Static checks of collector/otel-collector.yaml (and of it merged with the debug overlay) against the facts
+// about otelcol-contrib 0.159.0 kept in collector/facts/.
+import {
+  CONFIG_PATH,
+  DEBUG_OVERLAY_PATH,
+  defined,
+  get,
+  isMap,
+  KINDS,
+  type Kind,
+  loadConfig,
+  loadRaw,
+  pipelines,
+  strings,
+  typeOf,
+  type Yaml,
+  type YamlMap,
+} from './lib/config';
+import { loadFacts } from './lib/facts';
+import { MASKING_PROCESSOR } from './lib/pipeline';
+
+const facts = loadFacts();
+const base = loadConfig([CONFIG_PATH]);
+const withDebug = loadConfig([CONFIG_PATH, DEBUG_OVERLAY_PATH]);
+const VARIANTS: Array<[string, YamlMap]> = [
+  ['otel-collector.yaml', base],
+  ['otel-collector.yaml + debug.yaml', withDebug],
+];
+
+/** Component IDs a config refers to, by kind (pipelines and service.extensions). */
+function referenced(cfg: YamlMap): Record<Kind, Set<string>> {
+  const refs: Record<Kind, Set<string>> = {
+    receivers: new Set(),
+    processors: new Set(),
+    exporters: new Set(),
+    connectors: new Set(),
+    extensions: new Set(strings(get(cfg, 'service', 'extensions'))),
+  };
+  const connectors = new Set(defined(cfg, 'connectors'));
+  for (const p of pipelines(cfg)) {
+    for (const r of p.receivers) (connectors.has(r) ? refs.connectors : refs.receivers).add(r);
+    for (const x of p.processors) refs.processors.add(x);
+    for (const e of p.exporters) (connectors.has(e) ? refs.connectors : refs.exporters).add(e);
+  }
+  return refs;
+}
+
+function hasPath(v: Yaml | undefined, path: string[]): boolean {
+  const [head, ...rest] = path;
+  if (head === undefined) return true;
+  if (!isMap(v)) return false;
+  if (head === '*') return Object.values(v).some((x) => hasPath(x, rest));
+  return head in v && hasPath(v[head], rest);
+}
+
+describe.each(VARIANTS)('%s', (_name, cfg) => {
+  it('loads, has a service with pipelines, and every pipeline is complete', () => {
+    const ps = pipelines(cfg);
+    expect(ps.length).toBeGreaterThan(0);
+    for (const p of ps) {
+      expect(p.id).toMatch(/^traces(\/[a-z0-9_]+)?$/);
+      expect(p.receivers.length).toBeGreaterThan(0);
+      expect(p.exporters.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('every component a pipeline or the service names is defined', () => {
+    const refs = referenced(cfg);
+    for (const kind of KINDS) {
+      const have = new Set(defined(cfg, kind));
+      for (const id of refs[kind]) expect(`${kind}: ${id} defined=${have.has(id)}`).toBe(`${kind}: ${id} defined=true`);
+    }
+  });
+
+  it('every defined component is used', () => {
+    const refs = referenced(cfg);
+    for (const kind of KINDS) {
+      for (const id of defined(cfg, kind))
+        expect(`${kind}: ${id} used=${refs[kind].has(id)}`).toBe(`${kind}: ${id} used=true`);
+    }
+  });
+
+  it('every connector is an exporter of one pipeline and a receiver of another', () => {
+    for (const c of defined(cfg, 'connectors')) {
+      expect(pipelines(cfg).some((p) => p.exporters.includes(c))).toBe(true);
+      expect(pipelines(cfg).some((p) => p.receivers.includes(c))).toBe(true);
+    }
+  });
+
+  it(`every component type exists in ${facts.distribution} ${facts.version} under its current (non-deprecated) name`, () => {
+    for (const kind of KINDS) {
+      for (const id of defined(cfg, kind)) {
+        const type = typeOf(id);
+        const removed = facts.removed[kind]?.[type];
+        const alias = facts.deprecatedAliases[kind]?.[type];
+        expect(`${kind}/${type}${removed ? ` removed since ${removed.since}` : ''}`).toBe(`${kind}/${type}`);
+        expect(`${kind}/${type}${alias ? ` is a deprecated alias of ${alias.use}` : ''}`).toBe(`${kind}/${type}`);
+        expect(`${kind}/${type} known=${type in facts.components[kind]}`).toBe(`${kind}/${type} known=true`);
+      }
+    }
+  });
+
+  it('uses none of the removed keys or deprecated values', () => {
+    for (const k of facts.removedKeys)
+      expect(`${k.path.join('.')}: ${hasPath(cfg, k.path)}`).toBe(`${k.path.join('.')}: false`);
+    for (const [id, c] of Object.entries((cfg.connectors as YamlMap | undefined) ?? {})) {
+      if (typeOf(id) !== 'routing') continue;
+      const table = get(c, 'table');
+      for (const route of Array.isArray(table) ? table : []) expect(get(route, 'context')).not.toBe('request');
+    }
+  });
+});
+
+describe('receivers, extensions and telemetry', () => {
+  it('OTLP receiver listens on 0.0.0.0:4317 (gRPC) and 0.0.0.0:4318 (HTTP)', () => {
+    expect(get(base, 'receivers', 'otlp', 'protocols', 'grpc', 'endpoint')).toBe('0.0.0.0:4317');
+    expect(get(base, 'receivers', 'otlp', 'protocols', 'http', 'endpoint')).toBe('0.0.0.0:4318');
+  });
+
+  it('health_check is reachable from outside the container on 13133; pprof, zpages, file_storage are enabled', () => {
+    expect(get(base, 'extensions', 'health_check', 'endpoint')).toBe('0.0.0.0:13133');
+    expect(strings(get(base, 'service', 'extensions')).sort()).toEqual(
+      ['file_storage', 'health_check', 'pprof', 'zpages'].sort(),
+    );
+  });
+
+  it('own metrics are a Prometheus pull reader on 0.0.0.0:8888 (never metrics.address)', () => {
+    const readers = get(base, 'service', 'telemetry', 'metrics', 'readers');
+    expect(Array.isArray(readers)).toBe(true);
+    const prom = get((readers as Yaml[])[0], 'pull', 'exporter', 'prometheus');
+    expect(get(prom, 'host')).toBe('0.0.0.0');
+    expect(get(prom, 'port')).toBe(8888);
+    expect(get(base, 'service', 'telemetry', 'metrics', 'address')).toBeUndefined();
+  });
+
+  it('file_storage directory comes from COLLECTOR_STORAGE_DIR with a default, and is created if missing', () => {
+    const raw = loadRaw(CONFIG_PATH);
+    expect(get(raw, 'extensions', 'file_storage', 'directory')).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the collector's env syntax, not a JS template
+      '${env:COLLECTOR_STORAGE_DIR:-/var/lib/otelcol/file_storage}',
+    );
+    expect(get(base, 'extensions', 'file_storage', 'directory')).toBe('/var/lib/otelcol/file_storage');
+    expect(
+      get(loadConfig([CONFIG_PATH], { COLLECTOR_STORAGE_DIR: '/data/q' }), 'extensions', 'file_storage', 'directory'),
+    ).toBe('/data/q');
+    expect(get(base, 'extensions', 'file_storage', 'create_directory')).toBe(true);
+  });
+});
+
+describe('processors', () => {
+  const ingest = pipelines(base).filter((p) => p.receivers.some((r) => !defined(base, 'connectors').includes(r)));
+
+  it('memory_limiter is the first processor of every pipeline fed by a receiver', () => {
+    expect(ingest.length).toBeGreaterThan(0);
+    for (const p of ingest) expect(p.processors[0]).toBe('memory_limiter');
+  });
+
+  it('the masking transform propagates errors (fails closed) and uses the flat, context-prefixed form', () => {
+    expect(get(base, 'processors', MASKING_PROCESSOR, 'error_mode')).toBe('propagate');
+    const statements = get(base, 'processors', MASKING_PROCESSOR, 'trace_statements');
+    expect(Array.isArray(statements)).toBe(true);
+    for (const s of statements as Yaml[]) expect(typeof s).toBe('string');
+  });
+
+  it('the routing connector does not fall back to the default pipeline on errors', () => {
+    expect(['propagate', undefined]).toContain(get(base, 'connectors', 'routing', 'error_mode'));
+  });
+
+  it('batching is exporter-side (sending_queue.batch), not a batch processor', () => {
+    expect(defined(base, 'processors').map(typeOf)).not.toContain('batch');
+  });
+});
+
+describe('exporters', () => {
+  const raw = loadRaw(CONFIG_PATH);
+  const exporters = defined(base, 'exporters');
+  const expectedEndpoints: Record<string, [string, string]> = {
+    'otlp_grpc/tenant_a': ['JAEGER_TENANT_A_ENDPOINT', 'jaeger-tenant-a:4317'],
+    'otlp_grpc/tenant_b': ['JAEGER_TENANT_B_ENDPOINT', 'jaeger-tenant-b:4317'],
+    'otlp_grpc/default': ['JAEGER_DEFAULT_ENDPOINT', 'jaeger-default:4317'],
+  };
+
+  it('the base config exports only with otlp_grpc, one exporter per Jaeger, and has no debug exporter', () => {
+    expect(exporters.sort()).toEqual(Object.keys(expectedEndpoints).sort());
+    expect(defined(withDebug, 'exporters')).toContain('debug');
+  });
+
+  it.each(Object.entries(expectedEndpoints))('%s: endpoint from env with a default', (id, [env, dflt]) => {
+    expect(get(raw, 'exporters', id, 'endpoint')).toBe(`\${env:${env}:-${dflt}}`);
+    expect(get(base, 'exporters', id, 'endpoint')).toBe(dflt);
+    expect(get(loadConfig([CONFIG_PATH], { [env]: 'elsewhere:14317' }), 'exporters', id, 'endpoint')).toBe(
+      'elsewhere:14317',
+    );
+  });
+
+  it.each(Object.keys(expectedEndpoints))('%s: insecure TLS, persistent queue with batching, retries', (id) => {
+    const e = get(base, 'exporters', id);
+    expect(get(e, 'tls', 'insecure')).toBe(true);
+    const q = get(e, 'sending_queue');
+    expect(get(q, 'enabled')).toBe(true);
+    const storage = get(q, 'storage');
+    expect(typeof storage).toBe('string');
+    expect(typeOf(storage as string)).toBe('file_storage');
+    expect(strings(get(base, 'service', 'extensions'))).toContain(storage);
+    expect(get(q, 'wait_for_result')).not.toBe(true); // not supported with a persistent queue
+    const qs = get(q, 'queue_size');
+    expect(typeof qs === 'number' && qs > 0).toBe(true);
+    const nc = get(q, 'num_consumers');
+    expect(typeof nc === 'number' && nc > 0).toBe(true);
+    // exporterhelper BatchConfig.Validate at v0.159.0: flush_timeout > 0, 0 <= min_size <= max_size, items|bytes
+    const b = get(q, 'batch');
+    expect(isMap(b)).toBe(true);
+    expect(String(get(b, 'flush_timeout'))).toMatch(/^[0-9]+(ms|s)$/);
+    const min = get(b, 'min_size');
+    const max = get(b, 'max_size');
+    expect(typeof min === 'number' && typeof max === 'number' && min >= 0 && min <= max).toBe(true);
+    expect([undefined, 'items', 'bytes']).toContain(get(b, 'sizer'));
+    expect(get(e, 'retry_on_failure', 'enabled')).toBe(true);
+  });
+});
+
+describe('debug overlay', () => {
+  it('only adds the debug exporter to the pipeline that masks, and keeps routing', () => {
+    const before = pipelines(base);
+    const after = pipelines(withDebug);
+    expect(after.map((p) => p.id)).toEqual(before.map((p) => p.id));
+    for (const p of after) {
+      const old = before.find((q) => q.id === p.id);
+      if (p.exporters.includes('debug')) {
+        expect(p.processors).toContain(MASKING_PROCESSOR);
+        expect(p.exporters).toEqual([...(old?.exporters ?? []), 'debug']);
+      } else {
+        expect(p).toEqual(old);
+      }
+    }
+    expect(get(withDebug, 'exporters', 'debug', 'verbosity')).toMatch(/^(basic|normal|detailed)$/);
+  });
+});
