@@ -5,10 +5,15 @@
  * and nothing warns. It starts the SDK and owns SIGTERM/SIGINT: registered shutdown hooks first (the service stops
  * accepting and finishes in-flight work), then the final span flush, then exit — each step bounded in time.
  */
+import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { readTelemetryConfig, TelemetryConfigError } from './config';
-import { log } from './log';
+import { diagToJsonLog, log } from './log';
 import { createSdk } from './sdk';
 import { installSignalHandlers } from './shutdown';
+import { SpanAccounting } from './span-accounting';
+
+/** How often lost spans (queue full, failed exports) are looked for and logged. */
+const LOSS_REPORT_INTERVAL_MS = 10_000;
 
 function start(): void {
   let config: ReturnType<typeof readTelemetryConfig>;
@@ -21,10 +26,16 @@ function start(): void {
     }
     throw err;
   }
-  const sdk = createSdk(config);
+  // The SDK reports export failures and dropped spans through `diag`, which is silent unless a logger is set.
+  // OTEL_LOG_LEVEL, when set, makes the SDK install its own console logger at that level instead.
+  if (process.env.OTEL_LOG_LEVEL === undefined) diag.setLogger(diagToJsonLog, DiagLogLevel.WARN);
+  const accounting = new SpanAccounting();
+  const sdk = createSdk(config, accounting);
   sdk.start();
+  accounting.startReporting(LOSS_REPORT_INTERVAL_MS);
   installSignalHandlers({
     flush: () => sdk.shutdown(),
+    afterFlush: () => accounting.reportFinal(),
     drainTimeoutMs: config.shutdownDrainTimeoutMs,
     flushTimeoutMs: config.shutdownFlushTimeoutMs,
   });

@@ -20,6 +20,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { TELEMETRY_DEFAULTS, type TelemetryConfig } from './config';
+import type { SpanAccounting } from './span-accounting';
 import { TenantBaggagePropagator, TenantSpanProcessor } from './tenant';
 import { pathOf, UNTRACED_GRPC_METHODS, UNTRACED_HTTP_PATHS } from './untraced';
 
@@ -63,10 +64,14 @@ function createExporters(): SpanExporter[] {
   });
 }
 
-/** A BatchSpanProcessor that honours OTEL_BSP_* (constructed directly, the processor itself ignores them). */
-function batchSpanProcessorFromEnv(exporter: SpanExporter): BatchSpanProcessor {
+/**
+ * A BatchSpanProcessor that honours OTEL_BSP_* (constructed directly, the processor itself ignores them) and
+ * reports what became of each span to `accounting`.
+ */
+function batchSpanProcessorFromEnv(exporter: SpanExporter, accounting: SpanAccounting): BatchSpanProcessor {
   return new BatchSpanProcessor({
     exporter,
+    selfObsMeterProvider: accounting.meterProvider,
     maxQueueSize: getNumberFromEnv('OTEL_BSP_MAX_QUEUE_SIZE'),
     maxExportBatchSize: getNumberFromEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
     scheduledDelayMillis: getNumberFromEnv('OTEL_BSP_SCHEDULE_DELAY'),
@@ -83,12 +88,12 @@ export function applySignalDefaults(env: NodeJS.ProcessEnv = process.env): void 
   env.OTEL_LOGS_EXPORTER ??= 'none';
 }
 
-export function createSdk(config: TelemetryConfig): NodeSDK {
+export function createSdk(config: TelemetryConfig, accounting: SpanAccounting): NodeSDK {
   applySignalDefaults();
   const spanProcessors: SpanProcessor[] = [
     // First, so the attribute is set before any exporter-side processor sees the span.
     new TenantSpanProcessor(),
-    ...createExporters().map(batchSpanProcessorFromEnv),
+    ...createExporters().map((exporter) => batchSpanProcessorFromEnv(exporter, accounting)),
   ];
   return new NodeSDK({
     // Defaults only: the SDK merges OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME over these.

@@ -32,6 +32,8 @@ function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
 export interface ShutdownOptions {
   /** Flushes and stops telemetry (NodeSDK.shutdown). */
   readonly flush: () => Promise<void>;
+  /** Runs after the flush, whether it completed or not (the final span accounting). */
+  readonly afterFlush?: () => Promise<void>;
   readonly drainTimeoutMs: number;
   readonly flushTimeoutMs: number;
   /** For tests; defaults to process.exit. */
@@ -64,6 +66,9 @@ export async function shutdown(signal: string, options: ShutdownOptions): Promis
     await within(options.flush(), options.flushTimeoutMs, 'flushing spans');
   } catch (err) {
     log('warn', 'span flush incomplete', { err: String(err) });
+  }
+  if (options.afterFlush) {
+    await within(options.afterFlush(), 1_000, 'final report').catch((err) => log('warn', String(err)));
   }
   log('info', 'shutdown complete', { signal, durationMs: Date.now() - started, exitCode: code });
   exit(code);
