@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { startStack } from '@otel-stack/devstack';
 import { orderBody, postOrder } from './harness/orders';
 
-const ORDER_API_SPANS_PER_ORDER = 5;
+const ORDER_API_SPANS_PER_ORDER = 9;
 
 function rssMiB(pid: number | undefined): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -23,7 +23,7 @@ it('starts the stack, prints a tree per sample order with the effective tenant, 
   });
   const code = await new Promise<number | null>((resolve) => demo.once('exit', resolve));
   expect({ code, output }).toMatchObject({ code: 0 });
-  expect(output.match(/^trace [0-9a-f]{32} \(7 spans\)$/gm)).toHaveLength(4);
+  expect(output.match(/^trace [0-9a-f]{32} \(1[01] spans\)$/gm)).toHaveLength(4);
   expect(output).toMatch(/-> 201 paid/);
   expect(output).toMatch(/-> 402 payment_declined/);
   expect(output).toMatch(/-> 502 payment_error/);

@@ -3,7 +3,8 @@
 import { freePort, startService, startStack } from '@otel-stack/devstack';
 import { orderBody, postOrder } from './harness/orders';
 
-const SPANS_PER_ORDER = 7;
+const SPANS_PER_ORDER = 11;
+const ORDER_API_SPANS_PER_ORDER = 9;
 
 it('flushes every span of completed requests on SIGTERM and exits 0', async () => {
   // A batch delay far beyond the test: nothing is exported until shutdown flushes it.
@@ -34,7 +35,7 @@ it('lets an in-flight request finish before exiting', async () => {
   expect(res.status).toBe(201);
   expect((await exited).code).toBe(0);
   await stack.payment.terminate();
-  expect(stack.receiver.trace(String(res.body.traceId)).filter((s) => s.service === 'order-api')).toHaveLength(5);
+  expect(stack.receiver.trace(String(res.body.traceId)).filter((s) => s.service === 'order-api')).toHaveLength(ORDER_API_SPANS_PER_ORDER);
   await stack.receiver.stop();
 });
 

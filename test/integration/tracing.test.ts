@@ -7,9 +7,11 @@ import type { ReceivedSpan } from '@otel-stack/devstack';
 import { type Stack, startStack } from '@otel-stack/devstack';
 import { CARDS, FAKE_EMAIL, get, orderBody, postOrder } from './harness/orders';
 
-// Spans of one approved order: order-api's HTTP SERVER, @fastify/otel's request and handler, order.place, the gRPC
-// CLIENT; payment-service's gRPC SERVER and payment.charge.
-const SPANS_PER_ORDER = 7;
+// Spans of one approved order: order-api's HTTP SERVER, @fastify/otel's request and handler, order.place and its
+// four stages, the gRPC CLIENT; payment-service's gRPC SERVER and payment.charge. A declined or failed order has no
+// persist stage.
+const SPANS_PER_ORDER = 11;
+const SPANS_PER_UNPAID_ORDER = 10;
 const CHARGE = 'grpc.payment.v1.PaymentService/Charge';
 
 let stack: Stack;
@@ -66,12 +68,29 @@ describe('one order is one trace across both services', () => {
       'order-api INTERNAL request',
       'order-api INTERNAL handler - ordersRoutes',
       'order-api INTERNAL order.place',
+      'order-api INTERNAL order.charge',
       `order-api CLIENT ${CHARGE}`,
       `payment-service SERVER ${CHARGE}`,
       'payment-service INTERNAL payment.charge',
     ]);
     const root = byName(spans, 'order-api', 'POST /orders');
     expect(root.parentSpanId).toBeUndefined();
+  });
+
+  it('runs the order as sequential stages under order.place, each ending before the next starts', () => {
+    const order = byName(spans, 'order-api', 'order.place');
+    const stages = spans
+      .filter((s) => s.parentSpanId === order.spanId)
+      .sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : 1));
+    expect(stages.map((s) => s.name)).toEqual(['order.validate', 'order.price', 'order.charge', 'order.persist']);
+    // OTel JS stamps span starts with millisecond precision: allow 1 ms of apparent overlap.
+    const toleranceNs = 1_000_000n;
+    for (let i = 1; i < stages.length; i++) {
+      const previous = stages[i - 1] as ReceivedSpan;
+      const previousEnd = previous.startTimeUnixNano + BigInt(Math.round(previous.durationMs * 1e6));
+      expect((stages[i] as ReceivedSpan).startTimeUnixNano + toleranceNs).toBeGreaterThanOrEqual(previousEnd);
+    }
+    expect(byName(spans, 'order-api', 'order.price').attributes['order.amount_cents']).toBe('2500');
   });
 
   it('puts tenant.id on every span of both services', () => {
@@ -159,8 +178,9 @@ describe('outcomes on spans', () => {
     expect(res.body).toEqual({ error: { code: 'payment_declined', message: 'payment declined: card_declined' } });
     // The 402 response carries no traceId; find the trace through the declined order span.
     const order = await waitForSpan((s) => s.name === 'order.place' && s.attributes['order.status'] === 'declined');
-    const spans = await stack.receiver.waitForTrace(order.traceId, SPANS_PER_ORDER);
+    const spans = await stack.receiver.waitForTrace(order.traceId, SPANS_PER_UNPAID_ORDER);
     expect(spans.filter((s) => s.status === 'ERROR')).toEqual([]);
+    expect(spans.filter((s) => s.name === 'order.persist')).toEqual([]);
     expect(byName(spans, 'payment-service', 'payment.charge').attributes).toMatchObject({
       'payment.outcome': 'declined',
       'payment.decline_reason': 'card_declined',
@@ -174,8 +194,10 @@ describe('outcomes on spans', () => {
     });
     expect(res.status).toBe(502);
     expect(res.body).toEqual({ error: { code: 'payment_error', message: 'payment failed' } });
-    const spans = await stack.receiver.waitForTrace(callerTrace, SPANS_PER_ORDER);
+    const spans = await stack.receiver.waitForTrace(callerTrace, SPANS_PER_UNPAID_ORDER);
     const status = (service: string, name: string) => byName(spans, service, name).status;
+    expect(status('order-api', 'order.charge')).toBe('ERROR');
+    expect(spans.filter((s) => s.name === 'order.persist')).toEqual([]);
     expect(status('payment-service', 'payment.charge')).toBe('ERROR');
     expect(status('payment-service', CHARGE)).toBe('ERROR');
     expect(status('order-api', CHARGE)).toBe('ERROR');

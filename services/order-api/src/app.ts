@@ -6,11 +6,13 @@ import { registerErrorEnvelope } from './plugins/error-envelope';
 import { registerGracefulClose } from './plugins/graceful-close';
 import { healthRoutes } from './routes/health';
 import { ordersRoutes } from './routes/orders';
+import { ordersBatchRoutes } from './routes/orders-batch';
 
 export interface AppOptions {
   readonly payments: PaymentClient;
   readonly store: OrderStore;
   readonly bodyLimitBytes: number;
+  readonly batchConcurrency: number;
   /** Fastify logger options (see logger.ts); `false` in tests. */
   readonly logger: FastifyServerOptions['logger'];
 }
@@ -28,8 +30,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // with 400) where the contract says 415.
   app.removeContentTypeParser('text/plain');
   registerErrorEnvelope(app);
-  registerGracefulClose(app);
+  const shutdownSignal = registerGracefulClose(app);
+  const deps = { payments: options.payments, store: options.store };
   await app.register(healthRoutes, { payments: options.payments });
-  await app.register(ordersRoutes, { payments: options.payments, store: options.store });
+  await app.register(ordersRoutes, deps);
+  await app.register(ordersBatchRoutes, { ...deps, concurrency: options.batchConcurrency, shutdownSignal });
   return app;
 }

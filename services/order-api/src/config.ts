@@ -6,6 +6,8 @@ export interface OrderApiConfig {
   readonly paymentServiceAddr: string;
   /** gRPC deadline for Charge; past it the order is answered 503 payment_unavailable. */
   readonly paymentTimeoutMs: number;
+  /** Orders of one POST /orders/batch in flight at once. */
+  readonly batchConcurrency: number;
   /** Largest accepted request body; larger bodies are answered 413 payload_too_large. */
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
@@ -16,6 +18,7 @@ export const ORDER_API_DEFAULTS = {
   PORT: '8080',
   PAYMENT_SERVICE_ADDR: 'localhost:50051',
   PAYMENT_TIMEOUT_MS: '2000',
+  BATCH_CONCURRENCY: '8',
   BODY_LIMIT_BYTES: '262144',
   LOG_LEVEL: 'info',
 } as const;
@@ -55,6 +58,12 @@ export function readOrderApiConfig(env: NodeJS.ProcessEnv = process.env): OrderA
       env.PAYMENT_TIMEOUT_MS ?? ORDER_API_DEFAULTS.PAYMENT_TIMEOUT_MS,
       1,
       60_000,
+    ),
+    batchConcurrency: integer(
+      'BATCH_CONCURRENCY',
+      env.BATCH_CONCURRENCY ?? ORDER_API_DEFAULTS.BATCH_CONCURRENCY,
+      1,
+      64,
     ),
     bodyLimitBytes: integer(
       'BODY_LIMIT_BYTES',

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     payments,
     store: new InMemoryOrderStore(),
     bodyLimitBytes: config.bodyLimitBytes,
+    batchConcurrency: config.batchConcurrency,
     logger: loggerOptions(config.logLevel),
   });
   // Stop accepting, let in-flight requests finish (Fastify's close waits for them), then release the channel.

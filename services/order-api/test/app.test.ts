@@ -24,7 +24,7 @@ let app: FastifyInstance;
 
 beforeEach(async () => {
   payments = new FakePayments();
-  app = await buildApp({ payments, store: new InMemoryOrderStore(), bodyLimitBytes: 4096, logger: false });
+  app = await buildApp({ payments, store: new InMemoryOrderStore(), bodyLimitBytes: 4096, batchConcurrency: 8, logger: false });
 });
 
 afterEach(async () => {
@@ -97,6 +97,14 @@ describe('POST /orders', () => {
     expect(res.statusCode).toBe(status);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.json().error.code).toBe(errorCode);
+  });
+
+  it('rejects a business-rule violation found by the validate stage with 400, before charging', async () => {
+    const order = validOrder();
+    const res = await post({ ...order, items: [order.items[0], order.items[0]] });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: { code: 'invalid_request', message: 'items: sku BOOK-1 appears more than once' } });
+    expect(payments.charges).toHaveLength(0);
   });
 
   it('answers 500 internal without details when something unexpected breaks', async () => {

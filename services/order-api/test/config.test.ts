@@ -7,6 +7,7 @@ describe('readOrderApiConfig', () => {
       port: 8080,
       paymentServiceAddr: 'localhost:50051',
       paymentTimeoutMs: 2000,
+      batchConcurrency: 8,
       bodyLimitBytes: 262144,
       logLevel: 'info',
     });
@@ -19,6 +20,7 @@ describe('readOrderApiConfig', () => {
     [{ PAYMENT_TIMEOUT_MS: '0' }, /PAYMENT_TIMEOUT_MS/],
     [{ PAYMENT_SERVICE_ADDR: 'http://payment:50051' }, /PAYMENT_SERVICE_ADDR must be host:port/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ BATCH_CONCURRENCY: '0' }, /BATCH_CONCURRENCY must be a whole number from 1 to 64/],
   ])('rejects %j', (env, message) => {
     expect(() => readOrderApiConfig(env)).toThrow(message);
   });

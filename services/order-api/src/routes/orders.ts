@@ -2,9 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { trace } from '@opentelemetry/api';
 import { sendError } from '../errors';
 import { type PlaceOrderDeps, placeOrder } from '../place-order';
+import { answerFor } from '../place-order-batch';
 import { CreatedOrder, CreateOrderBody, ErrorEnvelope, OrderIdParams, StoredOrderResponse } from '../schemas/order';
 
-const errorResponses = {
+export const errorResponses = {
   400: ErrorEnvelope,
   404: ErrorEnvelope,
   413: ErrorEnvelope,
@@ -23,30 +24,12 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<PlaceOrderDeps> = async (ap
       },
     },
     async (request, reply) => {
-      const result = await placeOrder(request.body, deps);
-      switch (result.kind) {
-        case 'paid': {
-          const { order } = result;
-          const traceId = trace.getActiveSpan()?.spanContext().traceId ?? '';
-          return reply.code(201).send({
-            orderId: order.orderId,
-            status: order.status,
-            amountCents: order.amountCents,
-            currency: order.currency,
-            paymentId: order.paymentId,
-            cardLast4: order.cardLast4,
-            traceId,
-          });
-        }
-        case 'declined':
-          return sendError(reply, 'payment_declined', `payment declined: ${result.reason}`);
-        case 'payment_failed': {
-          const { kind, message } = result.error;
-          if (kind === 'unavailable') return sendError(reply, 'payment_unavailable', 'payment service unavailable');
-          if (kind === 'rejected') return sendError(reply, 'invalid_request', `payment: ${message}`);
-          return sendError(reply, 'payment_error', 'payment failed');
-        }
-      }
+      const traceId = trace.getActiveSpan()?.spanContext().traceId ?? '';
+      const answer = answerFor(await placeOrder(request.body, deps), traceId);
+      // Business outcomes and dependency failures are answered, not thrown: a thrown error would mark Fastify's
+      // spans as errors even for a 402.
+      if (answer.status === 201) return reply.code(201).send(answer.order);
+      return reply.code(answer.status).send(answer.body);
     },
   );
 

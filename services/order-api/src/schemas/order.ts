@@ -1,7 +1,12 @@
 import { type Static, Type } from 'typebox';
 
 /** Limits keep every order total far below Number.MAX_SAFE_INTEGER: 100 items x 1,000 x 10,000,000 cents = 1e12. */
-export const LIMITS = { maxItems: 100, maxQuantity: 1_000, maxUnitPriceCents: 10_000_000 } as const;
+export const LIMITS = {
+  maxItems: 100,
+  maxQuantity: 1_000,
+  maxUnitPriceCents: 10_000_000,
+  maxBatchOrders: 100,
+} as const;
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 
@@ -37,6 +42,12 @@ export const CreateOrderBody = Type.Object(
 );
 export type CreateOrderBody = Static<typeof CreateOrderBody>;
 
+export const BatchBody = Type.Object(
+  { orders: Type.Array(CreateOrderBody, { minItems: 1, maxItems: LIMITS.maxBatchOrders }) },
+  { additionalProperties: false },
+);
+export type BatchBody = Static<typeof BatchBody>;
+
 export const OrderIdParams = Type.Object({ orderId: Id }, { additionalProperties: false });
 export type OrderIdParams = Static<typeof OrderIdParams>;
 
@@ -49,6 +60,7 @@ export const CreatedOrder = Type.Object({
   cardLast4: Type.String(),
   traceId: Type.String(),
 });
+export type CreatedOrder = Static<typeof CreatedOrder>;
 
 /** A paid order as order-api keeps and returns it: never the full card number, only its last four digits. */
 export const StoredOrderResponse = Type.Object({
@@ -66,6 +78,14 @@ export const StoredOrderResponse = Type.Object({
 
 export type StoredOrder = Static<typeof StoredOrderResponse>;
 
-export const ErrorEnvelope = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String() }),
+const ErrorDetail = Type.Object({ code: Type.String(), message: Type.String() });
+export const ErrorEnvelope = Type.Object({ error: ErrorDetail });
+
+export const BatchResponse = Type.Object({
+  results: Type.Array(
+    Type.Union([
+      Type.Object({ index: Type.Integer(), status: Type.Literal(201), order: CreatedOrder }),
+      Type.Object({ index: Type.Integer(), status: Type.Integer(), error: ErrorDetail }),
+    ]),
+  ),
 });

@@ -1,0 +1,93 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app';
+import { InMemoryOrderStore } from '../src/order-store';
+import { PaymentError } from '../src/payment-client';
+import { FakePayments } from './fake-payments';
+
+function order(card: string, sku = 'BOOK-1') {
+  return {
+    customer: { id: 'c-42', email: 'ada@example.com' },
+    items: [{ sku, quantity: 1, unitPriceCents: 1000 }],
+    payment: { cardNumber: card, currency: 'USD' },
+  };
+}
+
+let payments: FakePayments;
+let app: FastifyInstance;
+let inFlight = 0;
+let maxInFlight = 0;
+
+beforeEach(async () => {
+  inFlight = 0;
+  maxInFlight = 0;
+  payments = new FakePayments();
+  // A fake payment-service: slow enough that concurrency shows, deciding by card like the real one.
+  payments.next = async (input) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    await sleep(20);
+    inFlight--;
+    if (input.cardNumber === '4000000000000002') return { outcome: 'declined', declineReason: 'card_declined', cardLast4: '0002' };
+    if (input.cardNumber === '4000000000000119') throw new PaymentError('failed', 'payment processor error');
+    return { outcome: 'approved', paymentId: `pay_${input.orderId}`, cardLast4: input.cardNumber.slice(-4) };
+  };
+  app = await buildApp({ payments, store: new InMemoryOrderStore(), bodyLimitBytes: 262_144, batchConcurrency: 3, logger: false });
+});
+
+afterEach(async () => {
+  await app.close();
+});
+
+function postBatch(orders: unknown[]) {
+  return app.inject({ method: 'POST', url: '/orders/batch', payload: { orders } });
+}
+
+describe('POST /orders/batch', () => {
+  it('answers every order in input order with its own status', async () => {
+    const cards = ['4242424242424242', '4000000000000002', '4000000000000119', '4242424242424242'];
+    const res = await postBatch(cards.map((c) => order(c)));
+    expect(res.statusCode).toBe(200);
+    const { results } = res.json();
+    expect(results.map((r: { index: number; status: number }) => [r.index, r.status])).toEqual([
+      [0, 201],
+      [1, 402],
+      [2, 502],
+      [3, 201],
+    ]);
+    expect(results[0].order).toMatchObject({ status: 'paid', cardLast4: '4242', amountCents: 1000 });
+    expect(results[1].error).toEqual({ code: 'payment_declined', message: 'payment declined: card_declined' });
+    expect(results[2].error).toEqual({ code: 'payment_error', message: 'payment failed' });
+  });
+
+  it('never has more than BATCH_CONCURRENCY orders in flight', async () => {
+    const res = await postBatch(Array.from({ length: 12 }, () => order('4242424242424242')));
+    expect(res.json().results).toHaveLength(12);
+    expect(maxInFlight).toBe(3);
+  });
+
+  it('validates each order with the same schema as POST /orders and bounds the batch size', async () => {
+    const bad = await postBatch([order('4242424242424242'), { ...order('4242'), customer: { id: 'c', email: 'x' } }]);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/orders\/1\/(customer|payment)/);
+    expect((await postBatch([])).statusCode).toBe(400);
+    expect((await postBatch(Array.from({ length: 101 }, () => order('4242424242424242')))).statusCode).toBe(400);
+    expect(payments.charges).toHaveLength(0);
+  });
+
+  it('cancels the queued orders when the service shuts down, finishing the ones in flight', async () => {
+    const pending = postBatch(Array.from({ length: 9 }, () => order('4242424242424242')));
+    while (payments.charges.length < 3) await sleep(1); // the first three are in flight
+    const closing = app.close();
+    const { results } = (await pending).json();
+    await closing;
+    const statuses = results.map((r: { status: number }) => r.status);
+    expect(statuses.slice(0, 3)).toEqual([201, 201, 201]);
+    expect(statuses.filter((s: number) => s === 503).length).toBeGreaterThan(0);
+    expect(results.find((r: { status: number }) => r.status === 503).error).toEqual({
+      code: 'payment_unavailable',
+      message: 'not processed: service shutting down',
+    });
+    expect(payments.charges.length).toBeLessThan(9);
+  });
+});
