@@ -19,6 +19,7 @@ describe('collector facts', () => {
       ...KINDS.flatMap((k) => Object.values(facts.removed[k] ?? {})),
       ...facts.removedKeys,
       ...facts.deprecatedValues,
+      ...Object.values(facts.componentFacts),
       ...Object.values(facts.ottl.functions),
     ];
     expect(entries.length).toBeGreaterThan(100);
@@ -45,5 +46,22 @@ describe('collector facts', () => {
     // The seed guide's inventions must not be here.
     for (const bogus of ['Mask', 'env', 'len', 'count', 'LookupGeo'])
       expect(facts.ottl.functions[bogus]).toBeUndefined();
+  });
+
+  it('tail_sampling: the options this config relies on are recorded, with the defaults of the reference', () => {
+    const ts = facts.componentFacts.tail_sampling;
+    expect(facts.components.processors.tail_sampling?.verified).toBe(ts.verified);
+    for (const k of ['policies', 'decision_wait', 'num_traces', 'expected_new_traces_per_sec', 'decision_cache'])
+      expect(ts.keys).toContain(k);
+    expect(ts.defaults.decision_wait).toBe('30s');
+    expect(ts.defaults.num_traces).toBe(50000);
+    expect(ts.policyFields.status_code).toEqual(['status_codes']);
+    expect(ts.policyFields.latency).toEqual(['threshold_ms', 'upper_threshold_ms']);
+    expect(ts.policyFields.probabilistic).toContain('sampling_percentage');
+    expect(ts.fieldTypes['probabilistic.sampling_percentage']).toMatch(/^float64/);
+    expect(ts.statusCodes).toEqual(['OK', 'ERROR', 'UNSET']);
+    // The scale-out tier's exporter is `load_balancing` at 0.159; `loadbalancing` is the deprecated alias.
+    expect(facts.components.exporters.load_balancing).toBeDefined();
+    expect(facts.deprecatedAliases.exporters?.loadbalancing?.use).toBe('load_balancing');
   });
 });

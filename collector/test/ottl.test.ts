@@ -1,7 +1,7 @@
 // Every OTTL statement and condition in the config: parses, calls only functions of the pinned release with a
 // valid number of arguments, uses context-prefixed paths, escapes `$` for the config loader, and every regex
 // is Go RE2 syntax.
-import { CONFIG_PATH, DEBUG_OVERLAY_PATH, get, isMap, loadConfig, type Yaml, type YamlMap } from './lib/config';
+import { CONFIG_PATH, DEBUG_OVERLAY_PATH, get, isMap, loadConfig, typeOf, type Yaml, type YamlMap } from './lib/config';
 import { compileRe2 } from './lib/evaluator';
 import { loadFacts } from './lib/facts';
 import { calls, type Expr, parseCondition, parseStatement, paths } from './lib/ottl';
@@ -10,10 +10,39 @@ import { maskingStatementSources, rawMaskingStatements } from './lib/pipeline';
 const facts = loadFacts();
 const cfg = loadConfig([CONFIG_PATH, DEBUG_OVERLAY_PATH]);
 
+type Source = { where: string; kind: 'statement' | 'condition'; src: string };
+
+/**
+ * OTTL conditions of tail_sampling policies (`ottl_condition: {span: [...], spanevent: [...]}`), including those
+ * nested in `and`, `composite`, `drop` and `not` policies.
+ */
+function tailSamplingConditions(where: string, policy: Yaml | undefined, out: Source[]): void {
+  if (!isMap(policy)) return;
+  const name = `${where}[${String(get(policy, 'name') ?? '?')}]`;
+  for (const ctx of ['span', 'spanevent']) {
+    const list = get(policy, 'ottl_condition', ctx);
+    for (const s of Array.isArray(list) ? list : []) out.push({ where: name, kind: 'condition', src: String(s) });
+  }
+  for (const [key, sub] of [
+    ['and', 'and_sub_policy'],
+    ['composite', 'composite_sub_policy'],
+    ['drop', 'drop_sub_policy'],
+  ] as const) {
+    const list = get(policy, key, sub);
+    for (const p of Array.isArray(list) ? list : []) tailSamplingConditions(`${name}.${key}`, p, out);
+  }
+  tailSamplingConditions(`${name}.not`, get(policy, 'not', 'not_sub_policy'), out);
+}
+
 /** Every OTTL source in the config, with where it came from. */
-function ottlSources(c: YamlMap): Array<{ where: string; kind: 'statement' | 'condition'; src: string }> {
-  const out: Array<{ where: string; kind: 'statement' | 'condition'; src: string }> = [];
+function ottlSources(c: YamlMap): Source[] {
+  const out: Source[] = [];
   for (const [id, p] of Object.entries((c.processors as YamlMap | undefined) ?? {})) {
+    if (typeOf(id) === 'tail_sampling') {
+      const policies = get(p, 'policies');
+      for (const policy of Array.isArray(policies) ? policies : [])
+        tailSamplingConditions(`${id}.policies`, policy, out);
+    }
     for (const key of ['trace_statements', 'metric_statements', 'log_statements']) {
       const list = get(p, key);
       for (const item of Array.isArray(list) ? list : []) {
@@ -140,6 +169,35 @@ describe('OTTL in the config', () => {
       expect(hash).toBeGreaterThanOrEqual(0);
       expect(del).toBeGreaterThan(hash);
     }
+  });
+
+  it('OTTL conditions in tail_sampling policies are collected too (also nested in and/composite/drop/not)', () => {
+    const cond = (c: string): YamlMap => ({ name: c, type: 'ottl_condition', ottl_condition: { span: [c] } });
+    const synthetic: YamlMap = {
+      processors: {
+        'tail_sampling/x': {
+          policies: [
+            cond('span.name == "a"'),
+            { name: 'and', type: 'and', and: { and_sub_policy: [cond('span.name == "b"')] } },
+            { name: 'comp', type: 'composite', composite: { composite_sub_policy: [cond('span.name == "c"')] } },
+            { name: 'drop', type: 'drop', drop: { drop_sub_policy: [cond('span.name == "d"')] } },
+            { name: 'not', type: 'not', not: { not_sub_policy: cond('span.name == "e"') } },
+            { name: 'ev', type: 'ottl_condition', ottl_condition: { spanevent: ['spanevent.name == "f"'] } },
+          ],
+        },
+      },
+    };
+    expect(ottlSources(synthetic).map((s) => s.src)).toEqual([
+      'span.name == "a"',
+      'span.name == "b"',
+      'span.name == "c"',
+      'span.name == "d"',
+      'span.name == "e"',
+      'spanevent.name == "f"',
+    ]);
+    // Whatever the real config's policies contain is in `parsed`, i.e. under every check above.
+    const inPolicies = sources.filter((s) => s.where.startsWith('tail_sampling'));
+    expect(inPolicies.every((s) => parsed.some((p) => p.src === s.src))).toBe(true);
   });
 
   it('the OTTL parser handles strings correctly (a "Name(" inside a string is not a call)', () => {

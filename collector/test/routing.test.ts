@@ -9,11 +9,12 @@ import {
   type Pipeline,
   pipelines,
   strings,
+  typeOf,
   type YamlMap,
 } from './lib/config';
 import { evalCondition } from './lib/evaluator';
 import { parseCondition } from './lib/ottl';
-import { emptySpan, MASKING_PROCESSOR, resourceSpans } from './lib/pipeline';
+import { emptySpan, MASKING_PROCESSOR, resourceSpans, TAIL_SAMPLER } from './lib/pipeline';
 
 /** order-api's default allow-list (DESIGN.md: `TENANTS`, default `tenant_a,tenant_b`). */
 const DEFAULT_TENANTS = 'tenant_a,tenant_b'.split(',');
@@ -133,6 +134,21 @@ describe.each([
       expect(`${path.hops.join(' -> ')} masked=${path.processors.includes(MASKING_PROCESSOR)}`).toBe(
         `${path.hops.join(' -> ')} masked=true`,
       );
+    }
+  });
+
+  it('every path from a receiver to an exporter passes tail sampling, after the masking transform', () => {
+    for (const path of allPaths()) {
+      const masked = path.processors.indexOf(MASKING_PROCESSOR);
+      const sampled = path.processors.indexOf(TAIL_SAMPLER);
+      expect(`${path.hops.join(' -> ')} tail-sampled=${sampled >= 0}`).toBe(
+        `${path.hops.join(' -> ')} tail-sampled=true`,
+      );
+      expect(`${path.hops.join(' -> ')} masked before sampling=${masked >= 0 && masked < sampled}`).toBe(
+        `${path.hops.join(' -> ')} masked before sampling=true`,
+      );
+      // One tail sampler per path: a second one would decide again on what the first already thinned out.
+      expect(path.processors.filter((x) => typeOf(x) === 'tail_sampling')).toEqual([TAIL_SAMPLER]);
     }
   });
 

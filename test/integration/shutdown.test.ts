@@ -35,7 +35,9 @@ it('lets an in-flight request finish before exiting', async () => {
   expect(res.status).toBe(201);
   expect((await exited).code).toBe(0);
   await stack.payment.terminate();
-  expect(stack.receiver.trace(String(res.body.traceId)).filter((s) => s.service === 'order-api')).toHaveLength(ORDER_API_SPANS_PER_ORDER);
+  expect(stack.receiver.trace(String(res.body.traceId)).filter((s) => s.service === 'order-api')).toHaveLength(
+    ORDER_API_SPANS_PER_ORDER,
+  );
   await stack.receiver.stop();
 });
 

@@ -50,8 +50,29 @@ export function expandString(s: string, env: Record<string, string | undefined> 
   return out;
 }
 
+const WHOLE_REFERENCE = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
+
+/**
+ * confmap's typing of a value that is exactly one `${env:...}` reference (core v0.159.0,
+ * confmap/provider/envprovider: the variable's text, or the default, goes through `NewRetrievedFromYAML`): the
+ * resolved text is read as YAML, so `100` becomes an int and `12.5` a float, and mapstructure then decodes an
+ * int into a float64 field (no weak typing needed). A reference inside a longer string stays text. String-typed
+ * fields get the original text back in the collector; here a YAML string stays a string, numbers and booleans
+ * are typed.
+ */
+function typedWholeReference(raw: string, expanded: string): Yaml {
+  if (!WHOLE_REFERENCE.test(raw)) return expanded;
+  let typed: unknown;
+  try {
+    typed = parse(expanded);
+  } catch {
+    return expanded; // not valid YAML: confmap keeps it as a string
+  }
+  return typeof typed === 'number' || typeof typed === 'boolean' ? typed : expanded;
+}
+
 export function expand(v: Yaml, env: Record<string, string | undefined> = {}): Yaml {
-  if (typeof v === 'string') return expandString(v, env);
+  if (typeof v === 'string') return typedWholeReference(v, expandString(v, env));
   if (Array.isArray(v)) return v.map((x) => expand(x, env));
   if (isMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expand(x, env)]));
   return v;

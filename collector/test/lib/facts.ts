@@ -13,6 +13,15 @@ export interface OttlFunction extends Verified {
   minArgs: number;
   maxArgs: number;
 }
+/** What the tail_sampling processor accepts at the pinned release (facts file: componentFacts.tail_sampling). */
+export interface TailSamplingFacts extends Verified {
+  keys: string[];
+  defaults: Record<string, string | number>;
+  decisionCacheKeys: string[];
+  policyFields: Record<string, string[]>;
+  statusCodes: string[];
+  fieldTypes: Record<string, string>;
+}
 export interface Facts {
   distribution: string;
   version: string;
@@ -23,6 +32,7 @@ export interface Facts {
   removed: Partial<Record<Kind, Record<string, Verified & { since: string }>>>;
   removedKeys: Array<Verified & { path: string[]; why: string }>;
   deprecatedValues: Array<Verified & { componentType: string; field: string; value: string; why: string }>;
+  componentFacts: Record<string, Verified> & { tail_sampling: TailSamplingFacts };
   ottl: { functionList: string; functions: Record<string, OttlFunction> };
 }
 

@@ -5,6 +5,7 @@ import { type AttrValue, type ResourceSpans, runStatements, type Span } from './
 import { parseStatement, type Statement } from './ottl';
 
 export const MASKING_PROCESSOR = 'transform/pii';
+export const TAIL_SAMPLER = 'tail_sampling';
 
 export function maskingStatementSources(cfg: YamlMap = loadConfig()): string[] {
   return strings(get(cfg, 'processors', MASKING_PROCESSOR, 'trace_statements'));

@@ -124,7 +124,24 @@ export interface StartOptions {
 }
 
 export async function startService(name: ServiceName, options: StartOptions = {}): Promise<RunningService> {
-  const port = options.env?.PORT ? Number(options.env.PORT) : await freePort();
+  const fixedPort = options.env?.PORT;
+  // A port picked by freePort() is free when picked, but another process (a parallel test) may bind it before the
+  // service does: retry with another port on EADDRINUSE.
+  for (let attempt = 1; ; attempt++) {
+    const port = fixedPort ? Number(fixedPort) : await freePort();
+    const service = spawnService(name, port, options);
+    if (!(options.waitUntilListening ?? true)) return service;
+    try {
+      await service.waitForOutput(/listening/i);
+      return service;
+    } catch (err) {
+      const portTaken = service.output.some((line) => line.includes('EADDRINUSE'));
+      if (fixedPort || !portTaken || attempt >= 3) throw err;
+    }
+  }
+}
+
+function spawnService(name: ServiceName, port: number, options: StartOptions): RunningService {
   const { cwd, args } = startCommand(name);
   const child = spawn(process.execPath, args, {
     cwd,
@@ -132,7 +149,5 @@ export async function startService(name: ServiceName, options: StartOptions = {}
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.ownProcessGroup ?? false,
   });
-  const service = new RunningService(name, port, child);
-  if (options.waitUntilListening ?? true) await service.waitForOutput(/listening/i);
-  return service;
+  return new RunningService(name, port, child);
 }
