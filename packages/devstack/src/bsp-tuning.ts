@@ -59,7 +59,9 @@ async function main(): Promise<void> {
   const orders = Number(process.argv[2] ?? 2000);
   const concurrency = Number(process.argv[3] ?? 32);
   console.log(`${orders} orders, concurrency ${concurrency}, Node ${process.version}\n`);
-  console.log('| BSP setting | orders/s | order-api spans exported / dropped | payment-service spans exported / dropped |');
+  console.log(
+    '| BSP setting | orders/s | order-api spans exported / dropped | payment-service spans exported / dropped |',
+  );
   console.log('|---|---|---|---|');
   for (const setting of SETTINGS) {
     const r = await run(setting, orders, concurrency);

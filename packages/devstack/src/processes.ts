@@ -38,6 +38,13 @@ export const TEST_ENV = {
   LOG_LEVEL: 'info',
 } as const;
 
+// Every service started from this process, so none outlives it: a failed test or a crashed demo must not leave
+// services running (and holding ports) behind.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 /** Lines kept in memory per service; enough for any test, bounded for a long demo session. */
 const MAX_OUTPUT_LINES = 20_000;
 
@@ -149,5 +156,7 @@ function spawnService(name: ServiceName, port: number, options: StartOptions): R
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.ownProcessGroup ?? false,
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   return new RunningService(name, port, child);
 }

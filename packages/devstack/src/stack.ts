@@ -24,11 +24,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await receiver.start();
   const otlp = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint };
   const group = { ownProcessGroup: options.ownProcessGroup ?? false };
-  const payment = await startService('payment-service', { ...group, env: { ...otlp, ...options.payment } });
-  const orders = await startService('order-api', {
-    ...group,
-    env: { ...otlp, PAYMENT_SERVICE_ADDR: `127.0.0.1:${payment.port}`, ...options.orders },
-  });
+  let payment: RunningService | undefined;
+  let orders: RunningService;
+  try {
+    payment = await startService('payment-service', { ...group, env: { ...otlp, ...options.payment } });
+    orders = await startService('order-api', {
+      ...group,
+      env: { ...otlp, PAYMENT_SERVICE_ADDR: `127.0.0.1:${payment.port}`, ...options.orders },
+    });
+  } catch (err) {
+    payment?.kill();
+    await receiver.stop();
+    throw err;
+  }
   return {
     receiver,
     payment,
