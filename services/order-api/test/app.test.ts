@@ -24,7 +24,13 @@ let app: FastifyInstance;
 
 beforeEach(async () => {
   payments = new FakePayments();
-  app = await buildApp({ payments, store: new InMemoryOrderStore(), bodyLimitBytes: 4096, batchConcurrency: 8, logger: false });
+  app = await buildApp({
+    payments,
+    store: new InMemoryOrderStore(),
+    bodyLimitBytes: 4096,
+    batchConcurrency: 8,
+    logger: false,
+  });
 });
 
 afterEach(async () => {
@@ -103,7 +109,9 @@ describe('POST /orders', () => {
     const order = validOrder();
     const res = await post({ ...order, items: [order.items[0], order.items[0]] });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ error: { code: 'invalid_request', message: 'items: sku BOOK-1 appears more than once' } });
+    expect(res.json()).toEqual({
+      error: { code: 'invalid_request', message: 'items: sku BOOK-1 appears more than once' },
+    });
     expect(payments.charges).toHaveLength(0);
   });
 

@@ -28,11 +28,18 @@ beforeEach(async () => {
     maxInFlight = Math.max(maxInFlight, inFlight);
     await sleep(20);
     inFlight--;
-    if (input.cardNumber === '4000000000000002') return { outcome: 'declined', declineReason: 'card_declined', cardLast4: '0002' };
+    if (input.cardNumber === '4000000000000002')
+      return { outcome: 'declined', declineReason: 'card_declined', cardLast4: '0002' };
     if (input.cardNumber === '4000000000000119') throw new PaymentError('failed', 'payment processor error');
     return { outcome: 'approved', paymentId: `pay_${input.orderId}`, cardLast4: input.cardNumber.slice(-4) };
   };
-  app = await buildApp({ payments, store: new InMemoryOrderStore(), bodyLimitBytes: 262_144, batchConcurrency: 3, logger: false });
+  app = await buildApp({
+    payments,
+    store: new InMemoryOrderStore(),
+    bodyLimitBytes: 262_144,
+    batchConcurrency: 3,
+    logger: false,
+  });
 });
 
 afterEach(async () => {
