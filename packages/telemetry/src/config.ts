@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ApiKeys, TENANT_BAGGAGE_KEY } from './tenant';
 
 /** Everything the bootstrap reads from the environment beyond the standard `OTEL_*` variables the SDK reads itself. */
 export interface TelemetryConfig {
@@ -9,6 +10,10 @@ export interface TelemetryConfig {
   readonly serviceVersion: string;
   /** Tenants accepted from `tenant_id` baggage; any other value becomes `default`. */
   readonly tenants: ReadonlySet<string>;
+  /** API_KEYS: when set, the tenant comes from the caller's API key, never from its baggage. */
+  readonly apiKeys: ApiKeys | undefined;
+  /** BAGGAGE_ALLOWLIST: baggage entries accepted from callers (tenant_id always). */
+  readonly baggageAllowlist: ReadonlySet<string>;
   /** How long in-flight work may take to finish after SIGTERM/SIGINT. */
   readonly shutdownDrainTimeoutMs: number;
   /** How long the final span flush may take (the collector may be unreachable). */
@@ -17,6 +22,7 @@ export interface TelemetryConfig {
 
 export const TELEMETRY_DEFAULTS = {
   TENANTS: 'tenant_a,tenant_b',
+  BAGGAGE_ALLOWLIST: TENANT_BAGGAGE_KEY,
   SHUTDOWN_DRAIN_TIMEOUT_MS: '10000',
   SHUTDOWN_FLUSH_TIMEOUT_MS: '5000',
   DEPLOYMENT_ENVIRONMENT: 'development',
@@ -41,6 +47,44 @@ export function parseTenants(raw: string): ReadonlySet<string> {
     }
   }
   return new Set(tenants);
+}
+
+const API_KEY_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+const BAGGAGE_KEY_PATTERN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
+
+/**
+ * API_KEYS: comma-separated `key:tenant` pairs, e.g. `k-test-aaaaaaaaaaaaaaaa:tenant_a`. Keys are 16-128 characters of
+ * letters, digits, '_' and '-'; each tenant must be in TENANTS. Errors name the pair's position, never the key.
+ */
+export function parseApiKeys(raw: string | undefined, tenants: ReadonlySet<string>): ApiKeys | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const byKey = new Map<string, string>();
+  raw.split(',').forEach((pair, i) => {
+    const [key, tenant, ...rest] = pair.trim().split(':');
+    const where = `API_KEYS entry ${i + 1}`;
+    if (key === undefined || tenant === undefined || rest.length > 0) {
+      throw new TelemetryConfigError(`${where}: expected key:tenant`);
+    }
+    if (!API_KEY_PATTERN.test(key)) {
+      throw new TelemetryConfigError(`${where}: a key is 16-128 characters of letters, digits, '_' and '-'`);
+    }
+    if (!tenants.has(tenant)) throw new TelemetryConfigError(`${where}: tenant "${tenant}" is not in TENANTS`);
+    if (byKey.has(key)) throw new TelemetryConfigError(`${where}: the same key appears twice`);
+    byKey.set(key, tenant);
+  });
+  return new ApiKeys(byKey);
+}
+
+export function parseBaggageAllowlist(raw: string): ReadonlySet<string> {
+  const keys = raw
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+  for (const key of keys) {
+    if (!BAGGAGE_KEY_PATTERN.test(key))
+      throw new TelemetryConfigError(`BAGGAGE_ALLOWLIST: "${key}" is not a baggage key`);
+  }
+  return new Set([TENANT_BAGGAGE_KEY, ...keys]);
 }
 
 function parseTimeout(name: string, raw: string): number {
@@ -80,10 +124,13 @@ export function readTelemetryConfig(
     );
   }
   const pkg = findServicePackage(entry);
+  const tenants = parseTenants(env.TENANTS ?? TELEMETRY_DEFAULTS.TENANTS);
   return {
     serviceName: pkg.name,
     serviceVersion: pkg.version,
-    tenants: parseTenants(env.TENANTS ?? TELEMETRY_DEFAULTS.TENANTS),
+    tenants,
+    apiKeys: parseApiKeys(env.API_KEYS, tenants),
+    baggageAllowlist: parseBaggageAllowlist(env.BAGGAGE_ALLOWLIST ?? TELEMETRY_DEFAULTS.BAGGAGE_ALLOWLIST),
     shutdownDrainTimeoutMs: parseTimeout(
       'SHUTDOWN_DRAIN_TIMEOUT_MS',
       env.SHUTDOWN_DRAIN_TIMEOUT_MS ?? TELEMETRY_DEFAULTS.SHUTDOWN_DRAIN_TIMEOUT_MS,

@@ -1,6 +1,8 @@
 /**
  * What services may import. Nothing here starts the SDK (that is `./register`), so unit tests can import freely.
  */
+
+export { parseApiKeys, parseTenants, TELEMETRY_DEFAULTS, TelemetryConfigError } from './config';
 export { onShutdown, type ShutdownHook } from './shutdown';
 export { inSpan, markFailed } from './span';
-export { DEFAULT_TENANT, TENANT_ATTRIBUTE, TENANT_BAGGAGE_KEY, tenantOf } from './tenant';
+export { API_KEY_HEADER, ApiKeys, DEFAULT_TENANT, TENANT_ATTRIBUTE, TENANT_BAGGAGE_KEY, tenantOf } from './tenant';

@@ -42,6 +42,8 @@ function start(): void {
   log('info', 'telemetry started', {
     service: process.env.OTEL_SERVICE_NAME ?? config.serviceName,
     tenants: [...config.tenants],
+    tenantFrom: config.apiKeys ? `API key (${config.apiKeys.size} keys)` : 'baggage',
+    baggageAllowlist: [...config.baggageAllowlist],
     disabled: process.env.OTEL_SDK_DISABLED === 'true',
   });
 }

@@ -103,7 +103,7 @@ export function createSdk(config: TelemetryConfig, accounting: SpanAccounting): 
       [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: TELEMETRY_DEFAULTS.DEPLOYMENT_ENVIRONMENT,
     }),
     textMapPropagator: new CompositePropagator({
-      propagators: [new W3CTraceContextPropagator(), new TenantBaggagePropagator(config.tenants)],
+      propagators: [new W3CTraceContextPropagator(), new TenantBaggagePropagator(config)],
     }),
     spanProcessors,
     instrumentations: createInstrumentations(),

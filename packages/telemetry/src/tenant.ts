@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type Context,
   propagation,
@@ -20,6 +21,47 @@ export function resolveTenant(requested: string | undefined, allowed: ReadonlySe
   return requested !== undefined && allowed.has(requested) ? requested : DEFAULT_TENANT;
 }
 
+/** The header an edge client authenticates with when API keys are configured. */
+export const API_KEY_HEADER = 'x-api-key';
+
+/**
+ * API keys, each mapped to its tenant. Keys are looked up by their SHA-256, so the table holds no key in clear and
+ * a lookup takes the same path whatever the key.
+ */
+export class ApiKeys {
+  readonly #tenantByHash: ReadonlyMap<string, string>;
+
+  constructor(tenantByKey: ReadonlyMap<string, string>) {
+    this.#tenantByHash = new Map([...tenantByKey].map(([key, tenant]) => [ApiKeys.#hash(key), tenant]));
+  }
+
+  static #hash(key: string): string {
+    return createHash('sha256').update(key).digest('hex');
+  }
+
+  /** The tenant of a presented key, or undefined when the key is missing or unknown. */
+  tenantFor(presented: string | string[] | undefined): string | undefined {
+    const key = Array.isArray(presented) ? presented[0] : presented;
+    return key ? this.#tenantByHash.get(ApiKeys.#hash(key)) : undefined;
+  }
+
+  get size(): number {
+    return this.#tenantByHash.size;
+  }
+}
+
+export interface TenantRules {
+  /** Tenants accepted from `tenant_id` baggage. */
+  readonly tenants: ReadonlySet<string>;
+  /**
+   * When set (the edge service, API_KEYS), the tenant comes from the caller's API key only: `tenant_id` baggage
+   * from outside is ignored, whatever it says.
+   */
+  readonly apiKeys?: ApiKeys | undefined;
+  /** Baggage entries accepted from callers (BAGGAGE_ALLOWLIST); every other entry is dropped, not forwarded. */
+  readonly baggageAllowlist: ReadonlySet<string>;
+}
+
 /** The tenant carried by a context's baggage (already resolved at extraction), or `default`. */
 export function tenantOf(ctx: Context): string {
   return propagation.getBaggage(ctx)?.getEntry(TENANT_BAGGAGE_KEY)?.value ?? DEFAULT_TENANT;
@@ -30,14 +72,15 @@ export function tenantOf(ctx: Context): string {
  *
  * Resolving at extraction (rather than in a route handler) means the context every span starts from — the HTTP or
  * gRPC SERVER span included — already holds the effective tenant, and the baggage injected into downstream calls
- * carries the effective tenant instead of whatever the caller sent. Other baggage entries pass through unchanged.
+ * carries the effective tenant instead of whatever the caller sent. Inbound entries not on the allow-list are
+ * dropped here, so a caller cannot smuggle arbitrary baggage through to internal services.
  */
 export class TenantBaggagePropagator implements TextMapPropagator {
   readonly #w3c = new W3CBaggagePropagator();
-  readonly #allowed: ReadonlySet<string>;
+  readonly #rules: TenantRules;
 
-  constructor(allowedTenants: ReadonlySet<string>) {
-    this.#allowed = allowedTenants;
+  constructor(rules: TenantRules) {
+    this.#rules = rules;
   }
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
@@ -46,10 +89,15 @@ export class TenantBaggagePropagator implements TextMapPropagator {
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     const extracted = this.#w3c.extract(context, carrier, getter);
-    const baggage = propagation.getBaggage(extracted) ?? propagation.createBaggage();
-    const requested = baggage.getEntry(TENANT_BAGGAGE_KEY)?.value;
-    const effective = resolveTenant(requested, this.#allowed);
-    return propagation.setBaggage(extracted, baggage.setEntry(TENANT_BAGGAGE_KEY, { value: effective }));
+    const inbound = propagation.getBaggage(extracted);
+    const kept = (inbound?.getAllEntries() ?? []).filter(([key]) => this.#rules.baggageAllowlist.has(key));
+    const effective = this.#rules.apiKeys
+      ? (this.#rules.apiKeys.tenantFor(getter.get(carrier, API_KEY_HEADER)) ?? DEFAULT_TENANT)
+      : resolveTenant(inbound?.getEntry(TENANT_BAGGAGE_KEY)?.value, this.#rules.tenants);
+    const baggage = propagation
+      .createBaggage(Object.fromEntries(kept))
+      .setEntry(TENANT_BAGGAGE_KEY, { value: effective });
+    return propagation.setBaggage(extracted, baggage);
   }
 
   fields(): string[] {

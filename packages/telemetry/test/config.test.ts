@@ -10,6 +10,8 @@ describe('readTelemetryConfig', () => {
       serviceName: '@otel-stack/telemetry',
       serviceVersion: '0.1.0',
       tenants: new Set(['tenant_a', 'tenant_b']),
+      apiKeys: undefined,
+      baggageAllowlist: new Set(['tenant_id']),
       shutdownDrainTimeoutMs: 10_000,
       shutdownFlushTimeoutMs: 5_000,
     });

@@ -1,12 +1,22 @@
 import { context, defaultTextMapGetter, defaultTextMapSetter, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { parseApiKeys, parseBaggageAllowlist } from '../src/config';
 import { resolveTenant, TenantBaggagePropagator, TenantSpanProcessor, tenantOf } from '../src/tenant';
 
 const allowed = new Set(['tenant_a', 'tenant_b']);
-const propagator = new TenantBaggagePropagator(allowed);
+const propagator = new TenantBaggagePropagator({
+  tenants: allowed,
+  baggageAllowlist: parseBaggageAllowlist('session'),
+});
 
-function extract(headers: Record<string, string>) {
-  return propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
+function extract(headers: Record<string, string>, p: TenantBaggagePropagator = propagator) {
+  return p.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
+}
+
+function entries(headers: Record<string, string>, p: TenantBaggagePropagator = propagator) {
+  return Object.fromEntries(
+    (propagation.getBaggage(extract(headers, p))?.getAllEntries() ?? []).map(([k, e]) => [k, e.value]),
+  );
 }
 
 describe('resolveTenant', () => {
@@ -41,6 +51,59 @@ describe('TenantBaggagePropagator', () => {
 
   it('survives garbage baggage', () => {
     expect(tenantOf(extract({ baggage: ';;;==,,tenant_id' }))).toBe('default');
+  });
+
+  it('drops every inbound entry that is not on the allow-list, so it is never forwarded', () => {
+    expect(entries({ baggage: 'tenant_id=tenant_a,session=s-1,role=admin,user.email=ada%40example.com' })).toEqual({
+      tenant_id: 'tenant_a',
+      session: 's-1',
+    });
+  });
+});
+
+describe('TenantBaggagePropagator with API keys (the edge)', () => {
+  const keyA = 'k-test-aaaaaaaaaaaaaaaa';
+  const keyB = 'k-test-bbbbbbbbbbbbbbbb';
+  const edge = new TenantBaggagePropagator({
+    tenants: allowed,
+    apiKeys: parseApiKeys(`${keyA}:tenant_a,${keyB}:tenant_b`, allowed),
+    baggageAllowlist: parseBaggageAllowlist(''),
+  });
+
+  it('takes the tenant from the key, whatever the baggage claims', () => {
+    expect(tenantOf(extract({ 'x-api-key': keyA, baggage: 'tenant_id=tenant_b' }, edge))).toBe('tenant_a');
+    expect(tenantOf(extract({ 'x-api-key': keyB }, edge))).toBe('tenant_b');
+  });
+
+  it('gives default to a missing or unknown key (the request is refused with 401 anyway)', () => {
+    expect(tenantOf(extract({ baggage: 'tenant_id=tenant_a' }, edge))).toBe('default');
+    expect(tenantOf(extract({ 'x-api-key': 'k-test-zzzzzzzzzzzzzzzz', baggage: 'tenant_id=tenant_a' }, edge))).toBe(
+      'default',
+    );
+  });
+});
+
+describe('parseApiKeys', () => {
+  it.each([
+    ['short:tenant_a', /API_KEYS entry 1: a key is 16-128 characters/],
+    ['k-test-aaaaaaaaaaaaaaaa:tenant_z', /API_KEYS entry 1: tenant "tenant_z" is not in TENANTS/],
+    ['k-test-aaaaaaaaaaaaaaaa', /API_KEYS entry 1: expected key:tenant/],
+    [
+      'k-test-aaaaaaaaaaaaaaaa:tenant_a,k-test-aaaaaaaaaaaaaaaa:tenant_b',
+      /API_KEYS entry 2: the same key appears twice/,
+    ],
+  ])('rejects %s without echoing the key', (raw, message) => {
+    expect(() => parseApiKeys(raw, allowed)).toThrow(message);
+    try {
+      parseApiKeys(raw, allowed);
+    } catch (err) {
+      expect(String(err)).not.toContain('aaaaaaaaaaaaaaaa');
+    }
+  });
+
+  it('is off when unset or empty', () => {
+    expect(parseApiKeys(undefined, allowed)).toBeUndefined();
+    expect(parseApiKeys(' ', allowed)).toBeUndefined();
   });
 });
 
