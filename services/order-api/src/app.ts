@@ -1,7 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ApiKeys } from '@otel-stack/telemetry';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { OrderStore } from './order-store';
 import type { PaymentClient } from './payment-client';
+import { registerApiKeyAuth } from './plugins/api-key-auth';
 import { registerErrorEnvelope } from './plugins/error-envelope';
 import { registerGracefulClose } from './plugins/graceful-close';
 import { healthRoutes } from './routes/health';
@@ -13,6 +15,8 @@ export interface AppOptions {
   readonly store: OrderStore;
   readonly bodyLimitBytes: number;
   readonly batchConcurrency: number;
+  /** API-key mode: requests must authenticate, and the tenant comes from the key. */
+  readonly apiKeys?: ApiKeys | undefined;
   /** Fastify logger options (see logger.ts); `false` in tests. */
   readonly logger: FastifyServerOptions['logger'];
 }
@@ -31,6 +35,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   registerErrorEnvelope(app);
   const shutdownSignal = registerGracefulClose(app);
+  if (options.apiKeys) registerApiKeyAuth(app, options.apiKeys);
   const deps = { payments: options.payments, store: options.store };
   await app.register(healthRoutes, { payments: options.payments });
   await app.register(ordersRoutes, deps);

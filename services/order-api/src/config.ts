@@ -1,3 +1,11 @@
+import {
+  type ApiKeys,
+  parseApiKeys,
+  parseTenants,
+  TELEMETRY_DEFAULTS,
+  TelemetryConfigError,
+} from '@otel-stack/telemetry';
+
 /** order-api configuration: every variable, its default, and its validation, in one place. */
 export interface OrderApiConfig {
   readonly host: string;
@@ -11,6 +19,11 @@ export interface OrderApiConfig {
   /** Largest accepted request body; larger bodies are answered 413 payload_too_large. */
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
+  /**
+   * API_KEYS (`key:tenant,...`): requests must authenticate with `x-api-key`; off when unset. Parsed with the
+   * telemetry bootstrap's parser, which reads the same variable to take each request's tenant from its key.
+   */
+  readonly apiKeys: ApiKeys | undefined;
 }
 
 export const ORDER_API_DEFAULTS = {
@@ -49,7 +62,15 @@ export function readOrderApiConfig(env: NodeJS.ProcessEnv = process.env): OrderA
   if (!LOG_LEVELS.has(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}, got "${logLevel}"`);
   }
+  let apiKeys: ApiKeys | undefined;
+  try {
+    apiKeys = parseApiKeys(env.API_KEYS, parseTenants(env.TENANTS ?? TELEMETRY_DEFAULTS.TENANTS));
+  } catch (err) {
+    if (err instanceof TelemetryConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
   return {
+    apiKeys,
     host: env.HOST ?? ORDER_API_DEFAULTS.HOST,
     port: integer('PORT', env.PORT ?? ORDER_API_DEFAULTS.PORT, 0, 65535),
     paymentServiceAddr,

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 /** The `code` values of the one error envelope, with the HTTP status each one always has. */
 export const ERROR_STATUS = {
   invalid_request: 400,
+  unauthorized: 401,
   payment_declined: 402,
   not_found: 404,
   payload_too_large: 413,

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     store: new InMemoryOrderStore(),
     bodyLimitBytes: config.bodyLimitBytes,
     batchConcurrency: config.batchConcurrency,
+    apiKeys: config.apiKeys,
     logger: loggerOptions(config.logLevel),
   });
   // Stop accepting, let in-flight requests finish (Fastify's close waits for them), then release the channel.

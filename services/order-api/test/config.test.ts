@@ -3,6 +3,7 @@ import { ORDER_API_DEFAULTS, readOrderApiConfig } from '../src/config';
 describe('readOrderApiConfig', () => {
   it('uses the documented defaults', () => {
     expect(readOrderApiConfig({})).toEqual({
+      apiKeys: undefined,
       host: '0.0.0.0',
       port: 8080,
       paymentServiceAddr: 'localhost:50051',
@@ -21,7 +22,13 @@ describe('readOrderApiConfig', () => {
     [{ PAYMENT_SERVICE_ADDR: 'http://payment:50051' }, /PAYMENT_SERVICE_ADDR must be host:port/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [{ BATCH_CONCURRENCY: '0' }, /BATCH_CONCURRENCY must be a whole number from 1 to 64/],
+    [{ API_KEYS: 'k-test-aaaaaaaaaaaaaaaa:tenant_z' }, /API_KEYS entry 1: tenant "tenant_z" is not in TENANTS/],
   ])('rejects %j', (env, message) => {
     expect(() => readOrderApiConfig(env)).toThrow(message);
   });
+});
+
+it('reads API_KEYS against TENANTS', () => {
+  const { apiKeys } = readOrderApiConfig({ TENANTS: 'acme', API_KEYS: 'k-test-aaaaaaaaaaaaaaaa:acme' });
+  expect(apiKeys?.tenantFor('k-test-aaaaaaaaaaaaaaaa')).toBe('acme');
 });

@@ -6,6 +6,9 @@ import { ErrorEnvelope } from '../schemas/order';
 
 const Status = Type.Object({ status: Type.String() });
 
+/** Probes carry no credentials: these paths stay open in API-key mode. */
+export const UNAUTHENTICATED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+
 /**
  * /healthz: liveness, 200 while the process serves. /readyz: 200 only while payment-service answers its gRPC
  * health check with SERVING. Neither produces spans (the telemetry bootstrap ignores both paths).

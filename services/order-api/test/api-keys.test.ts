@@ -1,0 +1,64 @@
+import { parseApiKeys } from '@otel-stack/telemetry';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app';
+import { InMemoryOrderStore } from '../src/order-store';
+import { FakePayments } from './fake-payments';
+
+// Obviously fake keys.
+const KEY_A = 'k-test-aaaaaaaaaaaaaaaa';
+const body = {
+  customer: { id: 'c-42', email: 'ada@example.com' },
+  items: [{ sku: 'BOOK-1', quantity: 1, unitPriceCents: 100 }],
+  payment: { cardNumber: '4242424242424242', currency: 'USD' },
+};
+
+let app: FastifyInstance;
+let payments: FakePayments;
+
+beforeEach(async () => {
+  payments = new FakePayments();
+  app = await buildApp({
+    payments,
+    store: new InMemoryOrderStore(),
+    bodyLimitBytes: 65_536,
+    batchConcurrency: 2,
+    logger: false,
+    apiKeys: parseApiKeys(`${KEY_A}:tenant_a`, new Set(['tenant_a', 'tenant_b'])),
+  });
+});
+
+afterEach(async () => {
+  await app.close();
+});
+
+describe('API-key mode', () => {
+  it.each([
+    ['no key', {}],
+    ['an unknown key', { 'x-api-key': 'k-test-zzzzzzzzzzzzzzzz' }],
+    ['an empty key', { 'x-api-key': '' }],
+    ['the key in the wrong header', { authorization: `Bearer ${KEY_A}` }],
+  ])('%s -> 401 unauthorized, nothing charged', async (_, headers) => {
+    for (const [method, url] of [
+      ['POST', '/orders'],
+      ['POST', '/orders/batch'],
+      ['GET', '/orders/ord_x'],
+    ] as const) {
+      const res = await app.inject({ method, url, headers, payload: method === 'POST' ? body : undefined });
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toEqual({
+        error: { code: 'unauthorized', message: 'missing or unknown API key (send it in the x-api-key header)' },
+      });
+    }
+    expect(payments.charges).toHaveLength(0);
+  });
+
+  it('a known key is accepted', async () => {
+    const res = await app.inject({ method: 'POST', url: '/orders', headers: { 'x-api-key': KEY_A }, payload: body });
+    expect(res.statusCode).toBe(201);
+  });
+
+  it('health checks need no key', async () => {
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+  });
+});
