@@ -5,6 +5,7 @@ import type { OrderStore } from './order-store';
 import type { PaymentClient } from './payment-client';
 import { registerApiKeyAuth } from './plugins/api-key-auth';
 import { registerErrorEnvelope } from './plugins/error-envelope';
+import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors';
 import { registerGracefulClose } from './plugins/graceful-close';
 import { healthRoutes } from './routes/health';
 import { ordersRoutes } from './routes/orders';
@@ -28,6 +29,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimitBytes,
     // Unknown fields are rejected (400) rather than silently dropped; no type coercion of JSON bodies.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // JSON only: without this, Fastify's built-in text/plain parser would accept a text body (then fail the schema
