@@ -1,0 +1,91 @@
+/**
+ * What one request looks like: which tenant sends it, which card pays, what is in the basket. The data is fake
+ * on purpose and recognisably so: customers are `user<n>@example.com` (a reserved domain) and the cards are the
+ * public test cards of DESIGN.md, so the PII the services record is harmless when the collector's masking is
+ * being demonstrated.
+ */
+import type { LoadConfig, TenantShare } from './config';
+
+/** mulberry32: a tiny, fast, seedable PRNG; the run is reproducible from its seed. */
+export function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The test cards of DESIGN.md and the answer order-api gives for each. */
+export const CARDS = {
+  approved: { number: '4242424242424242', expect: 201 },
+  declined: { number: '4000000000000002', expect: 402 },
+  insufficientFunds: { number: '4000000000009995', expect: 402 },
+  invalidLuhn: { number: '4242424242424241', expect: 402 },
+  failing: { number: '4000000000000119', expect: 502 },
+} as const;
+export type CardKind = keyof typeof CARDS;
+
+const DECLINES: readonly CardKind[] = ['declined', 'insufficientFunds', 'invalidLuhn'];
+const SKUS = ['BOOK-1', 'BOOK-2', 'MUG-1', 'PEN-3', 'SHIRT-M', 'SHIRT-L', 'CABLE-USB-C', 'LAMP-7'] as const;
+const CURRENCIES = ['USD', 'USD', 'USD', 'EUR', 'GBP'] as const;
+
+export interface PlannedOrder {
+  /** `tenant_id` baggage value, or null for a request without baggage. */
+  readonly tenant: string | null;
+  readonly card: CardKind;
+  readonly body: {
+    customer: { id: string; email: string };
+    items: { sku: string; quantity: number; unitPriceCents: number }[];
+    payment: { cardNumber: string; currency: string };
+  };
+}
+
+function pick<T>(random: () => number, items: readonly T[]): T {
+  const item = items[Math.floor(random() * items.length)];
+  if (item === undefined) throw new Error('pick from an empty list');
+  return item;
+}
+
+export function pickTenant(random: () => number, shares: readonly TenantShare[]): string | null {
+  const total = shares.reduce((sum, s) => sum + s.weight, 0);
+  let point = random() * total;
+  for (const share of shares) {
+    point -= share.weight;
+    if (point < 0 && share.weight > 0) return share.tenant;
+  }
+  // Floating point leftovers land on the last share with a weight.
+  return [...shares].reverse().find((s) => s.weight > 0)?.tenant ?? null;
+}
+
+export function pickCard(random: () => number, declineRate: number, failureRate: number): CardKind {
+  const point = random();
+  if (point < failureRate) return 'failing';
+  if (point < failureRate + declineRate) return pick(random, DECLINES);
+  return 'approved';
+}
+
+export function planOrder(
+  random: () => number,
+  config: Pick<LoadConfig, 'tenants' | 'declineRate' | 'failureRate'>,
+): PlannedOrder {
+  const tenant = pickTenant(random, config.tenants);
+  const card = pickCard(random, config.declineRate, config.failureRate);
+  const customer = Math.floor(random() * 10_000);
+  const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({
+    sku: pick(random, SKUS),
+    quantity: 1 + Math.floor(random() * 4),
+    unitPriceCents: 100 * (1 + Math.floor(random() * 99)) + pick(random, [0, 50, 99]),
+  }));
+  return {
+    tenant,
+    card,
+    body: {
+      customer: { id: `c-${customer}`, email: `user${customer}@example.com` },
+      items,
+      payment: { cardNumber: CARDS[card].number, currency: pick(random, CURRENCIES) },
+    },
+  };
+}

@@ -1,0 +1,440 @@
+/**
+ * k8s/: renders with `kubectl kustomize k8s/` (what `kubectl apply -k k8s/` applies), every object is valid for
+ * the Kubernetes schemas, and the policy checks hold: probes, resources, Pod Security "restricted", pinned images,
+ * PDBs, the network flows, the downward API in OTEL_RESOURCE_ATTRIBUTES, and the collector ConfigMap being the
+ * very file docker compose mounts.
+ */
+import fs from 'node:fs';
+import { JAEGER_PORTS, readCollectorFacts } from './lib/collector-config';
+import { parseDotEnv } from './lib/compose';
+import {
+  connectionAllowed,
+  type Endpoint,
+  type K8sObject,
+  kubectlAvailable,
+  renderKustomization,
+  selectorMatches,
+  validateAgainstSchemas,
+} from './lib/k8s';
+import {
+  COLLECTOR_CONFIG,
+  isEndpointVariable,
+  isPinnedImage,
+  maxOldSpaceBytes,
+  parseEndpoint,
+  parseMemory,
+  readRepoFile,
+  repoPath,
+} from './lib/repo';
+
+const NAMESPACE = 'otel-demo';
+const hasKubectl = kubectlAvailable();
+if (!hasKubectl) {
+  // CI and the development machines have kubectl; say loudly why nothing ran where it is missing.
+  process.stderr.write('test/deploy/k8s.test.ts: kubectl not found on PATH: Kubernetes manifest checks SKIPPED\n');
+}
+const describeWithKubectl = hasKubectl ? describe : describe.skip;
+
+function render(): K8sObject[] {
+  try {
+    return renderKustomization().objects;
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr ?? String(err);
+    const hint = fs.existsSync(repoPath('collector', 'kustomization.yaml'))
+      ? ''
+      : '\ncollector/kustomization.yaml is missing: it is the kustomize Component that turns ' +
+        `${COLLECTOR_CONFIG} into the collector ConfigMap (content in docs/deployment.md).`;
+    throw new Error(`kubectl kustomize k8s/ failed:\n${stderr}${hint}`);
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: container specs are read field by field below.
+type Container = Record<string, any>;
+
+describeWithKubectl('k8s/ (kubectl kustomize)', () => {
+  let objects: K8sObject[] = [];
+  const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);
+  const deployments = () => ofKind('Deployment');
+  const containersOf = (d: K8sObject): Container[] => [
+    ...(d.spec.template.spec.initContainers ?? []),
+    ...d.spec.template.spec.containers,
+  ];
+  const named = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+
+  beforeAll(() => {
+    objects = render();
+  });
+
+  test('renders the expected objects, all in namespace otel-demo', () => {
+    const names = objects.map((o) => `${o.kind}/${o.metadata.name.replace(/-[a-z0-9]{10}$/, '-<hash>')}`).sort();
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'Namespace/otel-demo',
+        'ConfigMap/otel-collector-config-<hash>',
+        ...[
+          'order-api',
+          'payment-service',
+          'otel-collector',
+          'jaeger-tenant-a',
+          'jaeger-tenant-b',
+          'jaeger-default',
+        ].flatMap((n) => [`Deployment/${n}`, `Service/${n}`, `PodDisruptionBudget/${n}`]),
+      ]),
+    );
+    for (const object of objects) {
+      if (object.kind === 'Namespace') continue;
+      expect({ object: `${object.kind}/${object.metadata.name}`, namespace: object.metadata.namespace }).toEqual({
+        object: `${object.kind}/${object.metadata.name}`,
+        namespace: NAMESPACE,
+      });
+    }
+  });
+
+  test('every object is valid for the Kubernetes schemas (kubernetes-models)', () => {
+    const results = validateAgainstSchemas(objects);
+    expect(results).toHaveLength(objects.length);
+    expect(results.filter((r) => r.error !== null)).toEqual([]);
+  });
+
+  test('the namespace enforces Pod Security "restricted"', () => {
+    expect(named('Namespace', NAMESPACE)?.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+    });
+  });
+
+  test('every container has startup, readiness and liveness probes on a port it declares', () => {
+    for (const deployment of deployments()) {
+      for (const container of containersOf(deployment)) {
+        const where = `${deployment.metadata.name}/${container.name}`;
+        const declared = new Set<string | number>(
+          (container.ports ?? []).flatMap((p: { name?: string; containerPort: number }) => [
+            p.name ?? '',
+            p.containerPort,
+          ]),
+        );
+        for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+          const spec = container[probe];
+          expect({ where, probe, present: spec !== undefined }).toEqual({ where, probe, present: true });
+          const port = spec?.httpGet?.port ?? spec?.grpc?.port ?? spec?.tcpSocket?.port;
+          expect({ where, probe, port, declared: declared.has(port) }).toEqual({ where, probe, port, declared: true });
+        }
+      }
+    }
+  });
+
+  test('payment-service is probed through its gRPC health service on 50051', () => {
+    const container = named('Deployment', 'payment-service')?.spec.template.spec.containers[0];
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      expect(container?.[probe]?.grpc).toEqual({ port: 50051 });
+    }
+  });
+
+  test('every container has CPU and memory requests and limits, and runtime limits fit under them', () => {
+    for (const deployment of deployments()) {
+      for (const container of containersOf(deployment)) {
+        const where = `${deployment.metadata.name}/${container.name}`;
+        const { requests = {}, limits = {} } = container.resources ?? {};
+        expect({ where, requests: Object.keys(requests).sort(), limits: Object.keys(limits).sort() }).toEqual({
+          where,
+          requests: ['cpu', 'memory'],
+          limits: ['cpu', 'memory'],
+        });
+        const limit = parseMemory(limits.memory ?? '0');
+        expect({ where, requestWithinLimit: parseMemory(requests.memory ?? '0') <= limit }).toEqual({
+          where,
+          requestWithinLimit: true,
+        });
+        const env = new Map<string, string>(
+          (container.env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value ?? '']),
+        );
+        const heap = maxOldSpaceBytes(env.get('NODE_OPTIONS'));
+        if (heap !== undefined) expect({ where, heapShare: heap / limit <= 0.6 }).toEqual({ where, heapShare: true });
+        if (env.has('GOMEMLIMIT')) {
+          const share = parseMemory(env.get('GOMEMLIMIT') ?? '0') / limit;
+          expect({ where, goShare: share >= 0.5 && share <= 0.9 }).toEqual({ where, goShare: true });
+        }
+      }
+    }
+  });
+
+  test('every pod meets Pod Security "restricted" and has a read-only root filesystem', () => {
+    for (const deployment of deployments()) {
+      const pod = deployment.spec.template.spec;
+      expect({
+        name: deployment.metadata.name,
+        hostNetwork: pod.hostNetwork ?? false,
+        hostPID: pod.hostPID ?? false,
+      }).toEqual({
+        name: deployment.metadata.name,
+        hostNetwork: false,
+        hostPID: false,
+      });
+      expect((pod.volumes ?? []).filter((v: Record<string, unknown>) => 'hostPath' in v)).toEqual([]);
+      for (const container of containersOf(deployment)) {
+        const where = `${deployment.metadata.name}/${container.name}`;
+        const sc = container.securityContext ?? {};
+        const podSc = pod.securityContext ?? {};
+        expect({
+          where,
+          allowPrivilegeEscalation: sc.allowPrivilegeEscalation,
+          privileged: sc.privileged ?? false,
+          drop: sc.capabilities?.drop,
+          add: sc.capabilities?.add ?? [],
+          runAsNonRoot: sc.runAsNonRoot ?? podSc.runAsNonRoot,
+          runAsUserNotRoot: (sc.runAsUser ?? podSc.runAsUser) !== 0,
+          seccomp: sc.seccompProfile?.type ?? podSc.seccompProfile?.type,
+          readOnlyRootFilesystem: sc.readOnlyRootFilesystem,
+        }).toEqual({
+          where,
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          drop: ['ALL'],
+          add: [],
+          runAsNonRoot: true,
+          runAsUserNotRoot: true,
+          seccomp: 'RuntimeDefault',
+          readOnlyRootFilesystem: true,
+        });
+      }
+      expect({ name: deployment.metadata.name, token: pod.automountServiceAccountToken }).toEqual({
+        name: deployment.metadata.name,
+        token: false,
+      });
+    }
+  });
+
+  test('every image is pinned, and the versions match the compose stack (.env)', () => {
+    const dotEnv = parseDotEnv(readRepoFile('.env'));
+    const composeImages = new Set([...dotEnv.entries()].filter(([k]) => k.endsWith('_IMAGE')).map(([, v]) => v));
+    for (const deployment of deployments()) {
+      for (const container of containersOf(deployment)) {
+        const image: string = container.image;
+        expect({ image, pinned: isPinnedImage(image) }).toEqual({ image, pinned: true });
+        expect({ image, sameAsCompose: composeImages.has(image) }).toEqual({ image, sameAsCompose: true });
+        expect({ image, pullPolicy: container.imagePullPolicy }).toEqual({ image, pullPolicy: 'IfNotPresent' });
+      }
+    }
+  });
+
+  test('every Deployment has a PodDisruptionBudget selecting its pods, that never blocks all evictions', () => {
+    for (const deployment of deployments()) {
+      const labels = deployment.spec.template.metadata.labels;
+      const pdbs = ofKind('PodDisruptionBudget').filter((p) => selectorMatches(p.spec.selector, labels));
+      expect({ deployment: deployment.metadata.name, pdbs: pdbs.length }).toEqual({
+        deployment: deployment.metadata.name,
+        pdbs: 1,
+      });
+      const pdb = pdbs[0];
+      if (pdb?.spec.minAvailable !== undefined) {
+        expect({
+          deployment: deployment.metadata.name,
+          evictable: deployment.spec.replicas > pdb.spec.minAvailable,
+        }).toEqual({
+          deployment: deployment.metadata.name,
+          evictable: true,
+        });
+      }
+    }
+  });
+
+  test('every Service selects pods, and targets ports those pods declare', () => {
+    for (const service of ofKind('Service')) {
+      const selected = deployments().filter((d) =>
+        selectorMatches({ matchLabels: service.spec.selector }, d.spec.template.metadata.labels),
+      );
+      expect({ service: service.metadata.name, selects: selected.length }).toEqual({
+        service: service.metadata.name,
+        selects: 1,
+      });
+      const declared = new Set(
+        selected.flatMap((d) =>
+          containersOf(d).flatMap((c) =>
+            (c.ports ?? []).flatMap((p: { name?: string; containerPort: number }) => [p.name, p.containerPort]),
+          ),
+        ),
+      );
+      for (const port of service.spec.ports) {
+        const target = port.targetPort ?? port.port;
+        expect({ service: service.metadata.name, target, declared: declared.has(target) }).toEqual({
+          service: service.metadata.name,
+          target,
+          declared: true,
+        });
+      }
+    }
+  });
+
+  test('every address in an environment variable points at a Service port that reaches a listening container', () => {
+    const collectorPorts = readCollectorFacts().listenPorts;
+    const checked: string[] = [];
+    for (const deployment of deployments()) {
+      for (const container of containersOf(deployment)) {
+        for (const { name, value } of (container.env ?? []) as Array<{ name: string; value?: string }>) {
+          if (value === undefined || !isEndpointVariable(name, value)) continue;
+          const endpoint = parseEndpoint(value);
+          const where = `${deployment.metadata.name}.${name}`;
+          expect({ where, value, parsed: endpoint !== undefined }).toEqual({ where, value, parsed: true });
+          if (!endpoint) continue;
+          const service = named('Service', endpoint.host);
+          expect({ where, service: endpoint.host, exists: service !== undefined }).toEqual({
+            where,
+            service: endpoint.host,
+            exists: true,
+          });
+          const servicePort = service?.spec.ports.find((p: { port: number }) => p.port === endpoint.port);
+          expect({ where, value, servicePort: servicePort !== undefined }).toEqual({ where, value, servicePort: true });
+          // The container behind the Service really listens there (its PORT env, or the component's own config).
+          const target = deployments().find((d) =>
+            selectorMatches({ matchLabels: service?.spec.selector }, d.spec.template.metadata.labels),
+          );
+          const targetContainer = target?.spec.template.spec.containers[0];
+          const targetPort = targetContainer?.ports.find(
+            (p: { name: string; containerPort: number }) =>
+              p.name === servicePort?.targetPort || p.containerPort === servicePort?.targetPort,
+          )?.containerPort;
+          const portEnv = (targetContainer?.env ?? []).find((e: { name: string }) => e.name === 'PORT')?.value;
+          const listens =
+            portEnv !== undefined
+              ? new Set([Number(portEnv)])
+              : String(targetContainer?.image).startsWith('otel/')
+                ? collectorPorts
+                : JAEGER_PORTS;
+          expect({ where, targetPort, listens: listens.has(targetPort) }).toEqual({ where, targetPort, listens: true });
+          checked.push(where);
+        }
+      }
+    }
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        'order-api.PAYMENT_SERVICE_ADDR',
+        'order-api.OTEL_EXPORTER_OTLP_ENDPOINT',
+        'payment-service.OTEL_EXPORTER_OTLP_ENDPOINT',
+        'otel-collector.JAEGER_TENANT_A_ENDPOINT',
+        'otel-collector.JAEGER_TENANT_B_ENDPOINT',
+        'otel-collector.JAEGER_DEFAULT_ENDPOINT',
+      ]),
+    );
+  });
+
+  test('OTEL_RESOURCE_ATTRIBUTES carries pod, namespace and node from the downward API', () => {
+    for (const name of ['order-api', 'payment-service']) {
+      const env: Array<{ name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }> =
+        named('Deployment', name)?.spec.template.spec.containers[0].env ?? [];
+      const index = (variable: string) => env.findIndex((e) => e.name === variable);
+      const attributes = env[index('OTEL_RESOURCE_ATTRIBUTES')]?.value ?? '';
+      for (const [attribute, fieldPath] of [
+        ['k8s.pod.name', 'metadata.name'],
+        ['k8s.namespace.name', 'metadata.namespace'],
+        ['k8s.node.name', 'spec.nodeName'],
+      ] as const) {
+        const variable =
+          new RegExp(`(?:^|,)${attribute.replace(/\./g, '\\.')}=\\$\\(([A-Z0-9_]+)\\)`).exec(attributes)?.[1] ?? '';
+        const definition = env[index(variable)];
+        // $(VAR) expands only when VAR is defined earlier in the list.
+        expect({
+          name,
+          attribute,
+          fieldPath: definition?.valueFrom?.fieldRef?.fieldPath,
+          before: index(variable) >= 0 && index(variable) < index('OTEL_RESOURCE_ATTRIBUTES'),
+        }).toEqual({
+          name,
+          attribute,
+          fieldPath,
+          before: true,
+        });
+      }
+      const keys = attributes.split(',').map((pair) => pair.split('=')[0]);
+      expect(keys).toEqual(
+        expect.arrayContaining(['service.namespace', 'service.version', 'deployment.environment.name']),
+      );
+    }
+  });
+
+  test('network policies: only order-api is reachable from outside; only our services reach the collector; only the collector reaches the Jaegers', () => {
+    const policies = ofKind('NetworkPolicy');
+    const namespaceLabels = { 'kubernetes.io/metadata.name': NAMESPACE };
+    const pod = (name: string): Endpoint => {
+      const deployment = named('Deployment', name);
+      if (!deployment) throw new Error(`no Deployment ${name}`);
+      return { namespace: NAMESPACE, namespaceLabels, labels: deployment.spec.template.metadata.labels };
+    };
+    const stranger: Endpoint = { namespace: NAMESPACE, namespaceLabels, labels: { app: 'debug-shell' } };
+    const otherNamespace: Endpoint = {
+      namespace: 'default',
+      namespaceLabels: { 'kubernetes.io/metadata.name': 'default' },
+      labels: { 'app.kubernetes.io/name': 'order-api' },
+    };
+    const jaegers = ['jaeger-tenant-a', 'jaeger-tenant-b', 'jaeger-default'];
+    const flows: Array<[string, Endpoint | 'external', string, number, boolean]> = [
+      ['outside -> order-api:8080', 'external', 'order-api', 8080, true],
+      ['other namespace -> order-api:8080', otherNamespace, 'order-api', 8080, true],
+      ['order-api -> payment-service:50051', pod('order-api'), 'payment-service', 50051, true],
+      ['order-api -> otel-collector:4317', pod('order-api'), 'otel-collector', 4317, true],
+      ['payment-service -> otel-collector:4317', pod('payment-service'), 'otel-collector', 4317, true],
+      ...jaegers.map((j): [string, Endpoint, string, number, boolean] => [
+        `otel-collector -> ${j}:4317`,
+        pod('otel-collector'),
+        j,
+        4317,
+        true,
+      ]),
+      ['outside -> payment-service:50051', 'external', 'payment-service', 50051, false],
+      ['outside -> otel-collector:4317', 'external', 'otel-collector', 4317, false],
+      ['other namespace -> otel-collector:4317', otherNamespace, 'otel-collector', 4317, false],
+      ['stranger pod -> otel-collector:4317', stranger, 'otel-collector', 4317, false],
+      ['stranger pod -> payment-service:50051', stranger, 'payment-service', 50051, false],
+      ['payment-service -> order-api:8080', pod('payment-service'), 'order-api', 8080, false],
+      ...jaegers.flatMap(
+        (j): Array<[string, Endpoint | 'external', string, number, boolean]> => [
+          [`outside -> ${j}:4317`, 'external', j, 4317, false],
+          [`outside -> ${j}:16686 (UI: port-forward only)`, 'external', j, 16686, false],
+          [`order-api -> ${j}:4317 (bypassing the masking)`, pod('order-api'), j, 4317, false],
+          [`payment-service -> ${j}:4317`, pod('payment-service'), j, 4317, false],
+          [`stranger pod -> ${j}:4317`, stranger, j, 4317, false],
+        ],
+      ),
+    ];
+    const verdicts = flows.map(([flow, source, destination, port]) => [
+      flow,
+      connectionAllowed(policies, source, pod(destination), port),
+    ]);
+    expect(verdicts).toEqual(flows.map(([flow, , , , allowed]) => [flow, allowed]));
+  });
+
+  test(`the collector ConfigMap is ${COLLECTOR_CONFIG}, byte for byte, mounted where --config points`, () => {
+    const configMaps = ofKind('ConfigMap').filter((c) => c.metadata.name.startsWith('otel-collector-config'));
+    expect(configMaps).toHaveLength(1);
+    const configMap = configMaps[0] as K8sObject;
+    expect(Object.keys(configMap.data)).toEqual(['config.yaml']);
+    expect(Buffer.from(configMap.data['config.yaml'], 'utf8').equals(fs.readFileSync(repoPath(COLLECTOR_CONFIG)))).toBe(
+      true,
+    );
+
+    const pod = named('Deployment', 'otel-collector')?.spec.template.spec;
+    const container = pod?.containers[0];
+    const configArg: string =
+      container?.args.find((a: string) => a.startsWith('--config='))?.slice('--config='.length) ?? '';
+    const volume = pod?.volumes.find(
+      (v: { configMap?: { name: string } }) => v.configMap?.name === configMap.metadata.name,
+    );
+    expect(volume).toBeDefined();
+    const mount = container?.volumeMounts.find((m: { name: string }) => m.name === volume?.name);
+    const item = volume?.configMap.items?.find((i: { key: string }) => i.key === 'config.yaml');
+    expect(`${mount?.mountPath}/${item?.path ?? 'config.yaml'}`).toBe(configArg);
+    // The file_storage directory is a writable volume.
+    const storage =
+      container?.env.find((e: { name: string }) => e.name === 'COLLECTOR_STORAGE_DIR')?.value ??
+      readCollectorFacts().storageDir;
+    expect(container?.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain(storage);
+  });
+
+  test('Jaegers keep a bounded in-memory store and get a writable /tmp', () => {
+    for (const name of ['jaeger-tenant-a', 'jaeger-tenant-b', 'jaeger-default']) {
+      const container = named('Deployment', name)?.spec.template.spec.containers[0];
+      expect(container?.args).toEqual([
+        expect.stringMatching(/^--set=extensions\.jaeger_storage\.backends\.some_storage\.memory\.max_traces=\d+$/),
+      ]);
+      expect(container?.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain('/tmp');
+    }
+  });
+});
