@@ -1,9 +1,10 @@
 import type { FastifyServerOptions } from 'fastify';
+import { redactPii } from './redact';
 
 /**
  * Fastify's pino logger, JSON on stdout. The telemetry preload adds trace_id/span_id to lines logged inside a
- * request. Request lines carry the path but never the query string; bodies are never logged; `redact` is the
- * safety net should a card number or email ever reach a logged object.
+ * request. Request lines carry the path (card-like numbers and emails masked) but never the query string; bodies
+ * are never logged; `redact` is the safety net should a card number or email ever reach a logged object.
  */
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   return {
@@ -16,7 +17,7 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
     serializers: {
       req: (req: { method: string; url: string; id: string }) => ({
         method: req.method,
-        path: req.url.split('?')[0],
+        path: redactPii(req.url.split('?')[0] ?? ''),
         reqId: req.id,
       }),
     },

@@ -206,3 +206,16 @@ describe('health', () => {
     expect(res.json()).toEqual({ error: { code: 'payment_unavailable', message: 'payment-service is not serving' } });
   });
 });
+
+describe('answers never echo a card number or an email', () => {
+  it.each([
+    ['GET', `/orders/${CARD}`],
+    ['DELETE', `/orders/${CARD}/x?email=${EMAIL}`],
+    ['GET', `/nowhere/${EMAIL}`],
+  ] as const)('%s %s', async (method, url) => {
+    const res = await app.inject({ method, url });
+    expect(res.statusCode).toBeGreaterThanOrEqual(400);
+    expect(res.body).not.toContain(CARD);
+    expect(res.body).not.toContain(EMAIL);
+  });
+});

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { type ErrorCode, errorBody, sendError } from '../errors';
+import { redactPii } from '../redact';
 
 /** Maps Fastify's own errors (body parsing, validation, limits) to the envelope's codes. */
 function classify(err: FastifyError): { code: ErrorCode; message: string } {
@@ -37,7 +38,7 @@ export function registerErrorEnvelope(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
+    const path = redactPii(request.url.split('?')[0] ?? '');
     return reply.code(404).send(errorBody('not_found', `no route for ${request.method} ${path}`));
   });
 }

@@ -3,6 +3,7 @@ import { trace } from '@opentelemetry/api';
 import { sendError } from '../errors';
 import { type PlaceOrderDeps, placeOrder } from '../place-order';
 import { answerFor } from '../place-order-batch';
+import { redactPii } from '../redact';
 import { CreatedOrder, CreateOrderBody, ErrorEnvelope, OrderIdParams, StoredOrderResponse } from '../schemas/order';
 
 export const errorResponses = {
@@ -38,7 +39,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<PlaceOrderDeps> = async (ap
     { schema: { params: OrderIdParams, response: { 200: StoredOrderResponse, ...errorResponses } } },
     async (request, reply) => {
       const order = await deps.store.get(request.params.orderId);
-      if (!order) return sendError(reply, 'not_found', `order ${request.params.orderId} not found`);
+      if (!order) return sendError(reply, 'not_found', `order ${redactPii(request.params.orderId)} not found`);
       return order;
     },
   );
