@@ -43,3 +43,5 @@ export function loadPaymentProto(
 
 /** Fully qualified gRPC service name, as it appears in span names and health checks. */
 export const PAYMENT_SERVICE_NAME = 'payment.v1.PaymentService';
+
+export { checkServing, createHealthClient, type HealthCheckClient } from './health';

@@ -6,9 +6,9 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '@otel-stack/devstack';
 import { effective, execForm, parseDockerfile } from './lib/dockerfile';
 import { ROOT, repoPath } from './lib/repo';
 
@@ -23,17 +23,6 @@ const resolveNode = (argv: string[]): [string, string[]] => [
   argv[0] === 'node' ? process.execPath : (argv[0] ?? ''),
   argv.slice(1),
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The environment of a container: no jest NODE_OPTIONS, telemetry exporting to a port nobody listens on. */
 function containerEnv(extra: Record<string, string>, closedPort: number): NodeJS.ProcessEnv {

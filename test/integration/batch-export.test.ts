@@ -3,7 +3,7 @@
  * span a service ended is either exported, dropped (queue full) or failed, and the service says so in its log.
  */
 import { readFileSync } from 'node:fs';
-import { startStack } from '@otel-stack/devstack';
+import { withStack } from '@otel-stack/devstack';
 import { orderBody, postOrder } from './harness/orders';
 
 const ORDER_API_SPANS_PER_ORDER = 9;
@@ -14,32 +14,35 @@ function rssMiB(pid: number | undefined): number {
 }
 
 it('drops spans when the queue is full, counts every one, stays small and exits 0', async () => {
-  const stack = await startStack({
-    orders: { OTEL_BSP_MAX_QUEUE_SIZE: '8', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '4', OTEL_BSP_SCHEDULE_DELAY: '5000' },
-  });
-  const orders = 40;
-  const results = await Promise.all(Array.from({ length: orders }, () => postOrder(stack.baseUrl, orderBody())));
-  expect(results.map((r) => r.status)).toEqual(Array(orders).fill(201));
-  // Linux only (/proc); the CI machines are Linux.
-  expect(rssMiB(stack.orders.child.pid)).toBeLessThan(300);
+  await withStack(
+    {
+      orders: { OTEL_BSP_MAX_QUEUE_SIZE: '8', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '4', OTEL_BSP_SCHEDULE_DELAY: '5000' },
+    },
+    async (stack) => {
+      const orders = 40;
+      const results = await Promise.all(Array.from({ length: orders }, () => postOrder(stack.baseUrl, orderBody())));
+      expect(results.map((r) => r.status)).toEqual(Array(orders).fill(201));
+      // Linux only (/proc); the CI machines are Linux.
+      expect(rssMiB(stack.orders.child.pid)).toBeLessThan(300);
 
-  const exit = await stack.orders.terminate();
-  expect(exit.code).toBe(0);
-  const totals = stack.orders.logs().find((l) => l.msg === 'span export totals');
-  expect(totals).toMatchObject({ dropped: expect.any(Number), exported: expect.any(Number), failed: 0 });
-  const { exported, dropped } = totals as { exported: number; dropped: number };
-  expect(dropped).toBeGreaterThan(0);
-  expect(exported + dropped).toBe(orders * ORDER_API_SPANS_PER_ORDER);
-  expect(stack.receiver.spans.filter((s) => s.service === 'order-api')).toHaveLength(exported);
-  await stack.stop();
+      const exit = await stack.orders.terminate();
+      expect(exit.code).toBe(0);
+      const totals = stack.orders.logs().find((l) => l.msg === 'span export totals');
+      expect(totals).toMatchObject({ dropped: expect.any(Number), exported: expect.any(Number), failed: 0 });
+      const { exported, dropped } = totals as { exported: number; dropped: number };
+      expect(dropped).toBeGreaterThan(0);
+      expect(exported + dropped).toBe(orders * ORDER_API_SPANS_PER_ORDER);
+      expect(stack.receiver.spans.filter((s) => s.service === 'order-api')).toHaveLength(exported);
+    },
+  );
 });
 
 it('loses nothing with the default queue under the same burst', async () => {
-  const stack = await startStack();
-  const orders = 40;
-  await Promise.all(Array.from({ length: orders }, () => postOrder(stack.baseUrl, orderBody())));
-  await stack.orders.terminate();
-  const totals = stack.orders.logs().find((l) => l.msg === 'span export totals');
-  expect(totals).toMatchObject({ exported: orders * ORDER_API_SPANS_PER_ORDER, dropped: 0, failed: 0 });
-  await stack.stop();
+  await withStack({}, async (stack) => {
+    const orders = 40;
+    await Promise.all(Array.from({ length: orders }, () => postOrder(stack.baseUrl, orderBody())));
+    await stack.orders.terminate();
+    const totals = stack.orders.logs().find((l) => l.msg === 'span export totals');
+    expect(totals).toMatchObject({ exported: orders * ORDER_API_SPANS_PER_ORDER, dropped: 0, failed: 0 });
+  });
 });

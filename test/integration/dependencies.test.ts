@@ -3,7 +3,7 @@
  * Requests keep their answers, nothing crashes, lost spans are counted, export resumes.
  */
 import { readFileSync } from 'node:fs';
-import { freePort, OtlpReceiver, type RunningService, startService } from '@otel-stack/devstack';
+import { OtlpReceiver, type RunningService, startService, unusedPort } from '@otel-stack/devstack';
 import { orderBody, postOrder } from './harness/orders';
 
 const running: RunningService[] = [];
@@ -31,7 +31,7 @@ async function until(probe: () => Promise<boolean>, timeoutMs: number): Promise<
 }
 
 it('/readyz follows payment-service going away and coming back', async () => {
-  const paymentPort = await freePort();
+  const paymentPort = await unusedPort();
   const noExport = { OTEL_TRACES_EXPORTER: 'none' };
   let payment = await start('payment-service', { ...noExport, PORT: String(paymentPort) });
   const orders = await start('order-api', { ...noExport, PAYMENT_SERVICE_ADDR: `127.0.0.1:${paymentPort}` });
@@ -68,7 +68,7 @@ it('a payment answer arriving after the deadline harms nothing', async () => {
 });
 
 it('serves every request with the collector gone, counts the lost spans, and resumes export when it is back', async () => {
-  const collectorPort = await freePort();
+  const collectorPort = await unusedPort();
   const otlp = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`, OTEL_BSP_SCHEDULE_DELAY: '200' };
   const payment = await start('payment-service', otlp);
   const orders = await start('order-api', { ...otlp, PAYMENT_SERVICE_ADDR: `127.0.0.1:${payment.port}` });

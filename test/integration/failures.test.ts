@@ -1,6 +1,6 @@
 /** order-api when payment-service is down or slow: a fast, honest 503, never a hung request. */
 
-import { freePort, OtlpReceiver, type RunningService, startService } from '@otel-stack/devstack';
+import { OtlpReceiver, type RunningService, startService, unusedPort } from '@otel-stack/devstack';
 import { orderBody, postOrder } from './harness/orders';
 
 const TIMEOUT_MS = 500;
@@ -27,7 +27,7 @@ async function start(name: 'order-api' | 'payment-service', env: Record<string, 
 }
 
 it('answers 503 within the deadline when payment-service is not running, and /readyz says so', async () => {
-  const nobody = await freePort();
+  const nobody = await unusedPort();
   const orders = await start('order-api', {
     PAYMENT_SERVICE_ADDR: `127.0.0.1:${nobody}`,
     PAYMENT_TIMEOUT_MS: String(TIMEOUT_MS),

@@ -3,7 +3,7 @@
  * payment failures, errors — is scanned for card numbers and email addresses. None may appear. (The spans carry
  * them on purpose, for the collector to mask; logs have no collector in between.)
  */
-import { freePort, type RunningService, startService, startStack } from '@otel-stack/devstack';
+import { type RunningService, startService, unusedPort, withStack } from '@otel-stack/devstack';
 import { CARDS, FAKE_EMAIL, orderBody, postOrder } from './harness/orders';
 
 /**
@@ -25,45 +25,51 @@ const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Z
 
 it('no card number or email reaches any log line, whatever happens', async () => {
   const logs: RunningService[] = [];
-  const stack = await startStack({ payment: { LOG_LEVEL: 'trace' }, orders: { LOG_LEVEL: 'trace' } });
-  logs.push(stack.orders, stack.payment);
-  const base = stack.baseUrl;
-  const json = { 'content-type': 'application/json' };
+  await withStack({ payment: { LOG_LEVEL: 'trace' }, orders: { LOG_LEVEL: 'trace' } }, async (stack) => {
+    logs.push(stack.orders, stack.payment);
+    const base = stack.baseUrl;
+    const json = { 'content-type': 'application/json' };
 
-  // Outcomes: approved, declined, insufficient funds, invalid card, processor failure.
-  for (const card of Object.values(CARDS)) await postOrder(base, orderBody(card), { baggage: 'tenant_id=tenant_a' });
-  // Batches with the same mix.
-  await fetch(`${base}/orders/batch`, {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ orders: Object.values(CARDS).map((c) => orderBody(c)) }),
-  });
-  // Invalid input that contains PII: a bad field next to a card and an email, PII in the URL and in headers.
-  await postOrder(base, { ...orderBody(), items: [] });
-  await postOrder(base, { ...orderBody(), customer: { id: 'c 1', email: FAKE_EMAIL } });
-  await postOrder(base, { ...orderBody(), extra: CARDS.approved });
-  await fetch(`${base}/orders?card=${CARDS.approved}&email=${encodeURIComponent(FAKE_EMAIL)}`, { method: 'DELETE' });
-  await fetch(`${base}/orders/${CARDS.approved}`);
-  await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: CARDS.approved });
-  await postOrder(base, orderBody(), { baggage: `tenant_id=tenant_a,email=${encodeURIComponent(FAKE_EMAIL)}` });
-  await fetch(`${base}/orders`, {
-    method: 'POST',
-    headers: json,
-    body: `{"payment":{"cardNumber":"${CARDS.approved}"`,
-  });
-  await stack.stop();
+    // Outcomes: approved, declined, insufficient funds, invalid card, processor failure.
+    for (const card of Object.values(CARDS)) await postOrder(base, orderBody(card), { baggage: 'tenant_id=tenant_a' });
+    // Batches with the same mix.
+    await fetch(`${base}/orders/batch`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ orders: Object.values(CARDS).map((c) => orderBody(c)) }),
+    });
+    // Invalid input that contains PII: a bad field next to a card and an email, PII in the URL and in headers.
+    await postOrder(base, { ...orderBody(), items: [] });
+    await postOrder(base, { ...orderBody(), customer: { id: 'c 1', email: FAKE_EMAIL } });
+    await postOrder(base, { ...orderBody(), extra: CARDS.approved });
+    await fetch(`${base}/orders?card=${CARDS.approved}&email=${encodeURIComponent(FAKE_EMAIL)}`, { method: 'DELETE' });
+    await fetch(`${base}/orders/${CARDS.approved}`);
+    await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: CARDS.approved });
+    await postOrder(base, orderBody(), { baggage: `tenant_id=tenant_a,email=${encodeURIComponent(FAKE_EMAIL)}` });
+    await fetch(`${base}/orders`, {
+      method: 'POST',
+      headers: json,
+      body: `{"payment":{"cardNumber":"${CARDS.approved}"`,
+    });
+    // Shutdown logs too (the final span accounting, shutdown messages).
+    await Promise.all([stack.orders.terminate(), stack.payment.terminate()]);
 
-  // payment-service unreachable: order-api's failure path.
-  const lonely = await startService('order-api', {
-    env: { LOG_LEVEL: 'trace', OTEL_TRACES_EXPORTER: 'none', PAYMENT_SERVICE_ADDR: `127.0.0.1:${await freePort()}` },
-  });
-  logs.push(lonely);
-  await postOrder(`http://127.0.0.1:${lonely.port}`, orderBody(), {});
-  await lonely.terminate();
+    // payment-service unreachable: order-api's failure path.
+    const lonely = await startService('order-api', {
+      env: {
+        LOG_LEVEL: 'trace',
+        OTEL_TRACES_EXPORTER: 'none',
+        PAYMENT_SERVICE_ADDR: `127.0.0.1:${await unusedPort()}`,
+      },
+    });
+    logs.push(lonely);
+    await postOrder(`http://127.0.0.1:${lonely.port}`, orderBody(), {});
+    await lonely.terminate();
 
-  const everything = logs.flatMap((s) => s.output).join('\n');
-  expect(everything.length).toBeGreaterThan(10_000); // the run really logged (trace level, every request)
-  expect(cardLikeRuns(everything)).toEqual([]);
-  for (const card of Object.values(CARDS)) expect(everything).not.toContain(card);
-  expect(everything.match(EMAIL) ?? []).toEqual([]);
+    const everything = logs.flatMap((s) => s.output).join('\n');
+    expect(everything.length).toBeGreaterThan(10_000); // the run really logged (trace level, every request)
+    expect(cardLikeRuns(everything)).toEqual([]);
+    for (const card of Object.values(CARDS)) expect(everything).not.toContain(card);
+    expect(everything.match(EMAIL) ?? []).toEqual([]);
+  });
 });

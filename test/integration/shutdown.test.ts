@@ -1,6 +1,6 @@
 /** SIGTERM: finish in-flight work, flush every span, exit 0 within a bound, even with no collector at all. */
 
-import { freePort, startService, startStack } from '@otel-stack/devstack';
+import { startService, unusedPort, withStack } from '@otel-stack/devstack';
 import { orderBody, postOrder } from './harness/orders';
 
 const SPANS_PER_ORDER = 11;
@@ -9,40 +9,40 @@ const ORDER_API_SPANS_PER_ORDER = 9;
 it('flushes every span of completed requests on SIGTERM and exits 0', async () => {
   // A batch delay far beyond the test: nothing is exported until shutdown flushes it.
   const hold = { OTEL_BSP_SCHEDULE_DELAY: '600000' };
-  const stack = await startStack({ payment: hold, orders: hold });
-  const traceIds: string[] = [];
-  for (let i = 0; i < 5; i++) {
-    const res = await postOrder(stack.baseUrl, orderBody(), { baggage: 'tenant_id=tenant_a' });
-    expect(res.status).toBe(201);
-    traceIds.push(String(res.body.traceId));
-  }
-  await new Promise((r) => setTimeout(r, 300));
-  expect(stack.receiver.spans).toHaveLength(0);
+  await withStack({ payment: hold, orders: hold }, async (stack) => {
+    const traceIds: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await postOrder(stack.baseUrl, orderBody(), { baggage: 'tenant_id=tenant_a' });
+      expect(res.status).toBe(201);
+      traceIds.push(String(res.body.traceId));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stack.receiver.spans).toHaveLength(0);
 
-  const [orders, payment] = await Promise.all([stack.orders.terminate(), stack.payment.terminate()]);
-  expect(orders.code).toBe(0);
-  expect(payment.code).toBe(0);
-  for (const traceId of traceIds) expect(stack.receiver.trace(traceId)).toHaveLength(SPANS_PER_ORDER);
-  await stack.receiver.stop();
+    const [orders, payment] = await Promise.all([stack.orders.terminate(), stack.payment.terminate()]);
+    expect(orders.code).toBe(0);
+    expect(payment.code).toBe(0);
+    for (const traceId of traceIds) expect(stack.receiver.trace(traceId)).toHaveLength(SPANS_PER_ORDER);
+  });
 });
 
 it('lets an in-flight request finish before exiting', async () => {
-  const stack = await startStack({ payment: { PAYMENT_LATENCY_MS: '800' } });
-  const pending = postOrder(stack.baseUrl);
-  await new Promise((r) => setTimeout(r, 200));
-  const exited = stack.orders.terminate();
-  const res = await pending;
-  expect(res.status).toBe(201);
-  expect((await exited).code).toBe(0);
-  await stack.payment.terminate();
-  expect(stack.receiver.trace(String(res.body.traceId)).filter((s) => s.service === 'order-api')).toHaveLength(
-    ORDER_API_SPANS_PER_ORDER,
-  );
-  await stack.receiver.stop();
+  await withStack({ payment: { PAYMENT_LATENCY_MS: '800' } }, async (stack) => {
+    const pending = postOrder(stack.baseUrl);
+    await new Promise((r) => setTimeout(r, 200));
+    const exited = stack.orders.terminate();
+    const res = await pending;
+    expect(res.status).toBe(201);
+    expect((await exited).code).toBe(0);
+    await stack.payment.terminate();
+    expect(stack.receiver.trace(String(res.body.traceId)).filter((s) => s.service === 'order-api')).toHaveLength(
+      ORDER_API_SPANS_PER_ORDER,
+    );
+  });
 });
 
 it('exits within its bound when no collector is reachable', async () => {
-  const nowhere = `http://127.0.0.1:${await freePort()}`;
+  const nowhere = `http://127.0.0.1:${await unusedPort()}`;
   const flushTimeoutMs = 1_000;
   const payment = await startService('payment-service', {
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: nowhere, SHUTDOWN_FLUSH_TIMEOUT_MS: String(flushTimeoutMs) },

@@ -7,6 +7,23 @@ const ROOT = path.resolve(__dirname, '../../..');
 
 export type ServiceName = 'order-api' | 'payment-service';
 
+/**
+ * A port, free right now, for an address where NOTHING should listen for a while (a collector or payment-service
+ * that is down). It is drawn from 20000-29999, below the kernel's ephemeral range (32768+ on Linux), so a parallel
+ * test binding port 0 cannot be handed it and start receiving traffic meant to go nowhere.
+ */
+export async function unusedPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 /** A free TCP port on loopback (released just before the service binds it). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -41,8 +58,15 @@ export const TEST_ENV = {
 // Every service started from this process, so none outlives it: a failed test or a crashed demo must not leave
 // services running (and holding ports) behind.
 const running = new Set<ChildProcess>();
-process.once('exit', () => {
+function killAll(): void {
   for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+process.once('exit', killAll);
+// A test runner ending a worker with SIGTERM skips 'exit' handlers; orphaned services would keep exporting to a
+// port a later test's receiver may get. Kill them first, then die of the signal as before.
+process.once('SIGTERM', () => {
+  killAll();
+  process.kill(process.pid, 'SIGTERM');
 });
 
 /** Lines kept in memory per service; enough for any test, bounded for a long demo session. */

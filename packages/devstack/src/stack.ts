@@ -48,3 +48,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   };
 }
+
+/** Runs `work` against a fresh stack and stops the stack afterwards, also when `work` throws. */
+export async function withStack<T>(options: StackOptions, work: (stack: Stack) => Promise<T>): Promise<T> {
+  const stack = await startStack(options);
+  try {
+    return await work(stack);
+  } finally {
+    await stack.stop();
+  }
+}

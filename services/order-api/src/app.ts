@@ -30,6 +30,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Unknown fields are rejected (400) rather than silently dropped; no type coercion of JSON bodies.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     frameworkErrors,
+    // A request that reached us over a connection accepted before shutdown began is processed like any other (the
+    // drain waits for it) rather than answered 503: "accepted" means answered. New connections are refused once
+    // the listener closes, and keep-alive connections get `Connection: close` (plugins/graceful-close.ts).
+    return503OnClosing: false,
     clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

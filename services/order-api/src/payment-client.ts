@@ -1,6 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
-import { type ChargeResponse__Output, loadPaymentProto, type PaymentServiceClient } from '@otel-stack/protos';
-import { service as healthService } from 'grpc-health-check';
+import {
+  type ChargeResponse__Output,
+  checkServing,
+  createHealthClient,
+  type HealthCheckClient,
+  loadPaymentProto,
+  type PaymentServiceClient,
+} from '@otel-stack/protos';
 
 export interface ChargeInput {
   readonly orderId: string;
@@ -52,14 +58,6 @@ export interface PaymentClient {
   close(): void;
 }
 
-interface HealthCheckClient extends grpc.Client {
-  check(
-    request: { service: string },
-    options: grpc.CallOptions,
-    callback: (err: grpc.ServiceError | null, response?: { status: string | number }) => void,
-  ): grpc.ClientUnaryCall;
-}
-
 function toOutcome(response: ChargeResponse__Output): ChargeOutcome {
   switch (response.outcome) {
     case 'CHARGE_OUTCOME_APPROVED':
@@ -81,11 +79,8 @@ export class GrpcPaymentClient implements PaymentClient {
   constructor(address: string, timeoutMs: number) {
     const { PaymentService } = loadPaymentProto();
     this.#client = new PaymentService(address, grpc.credentials.createInsecure());
-    const HealthClient = grpc.makeClientConstructor(healthService, 'grpc.health.v1.Health');
     // Same channel as Charge: readiness reports on the connection orders actually use.
-    this.#health = new HealthClient(address, grpc.credentials.createInsecure(), {
-      channelOverride: this.#client.getChannel(),
-    }) as unknown as HealthCheckClient;
+    this.#health = createHealthClient(address, { channelOverride: this.#client.getChannel() });
     this.#timeoutMs = timeoutMs;
   }
 
@@ -107,12 +102,8 @@ export class GrpcPaymentClient implements PaymentClient {
     });
   }
 
-  isServing(): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.#health.check({ service: '' }, { deadline: Date.now() + HEALTH_CHECK_TIMEOUT_MS }, (err, response) => {
-        resolve(!err && (response?.status === 'SERVING' || response?.status === 1));
-      });
-    });
+  async isServing(): Promise<boolean> {
+    return (await checkServing(this.#health, HEALTH_CHECK_TIMEOUT_MS)).serving;
   }
 
   close(): void {
