@@ -30,5 +30,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
     },
+    // `pnpm bench --smoke`: the benchmark works and its output has the expected shape (not a timed test).
+    { ...common, displayName: 'bench', testMatch: ['<rootDir>/test/bench/**/*.test.ts'] },
   ],
 };
