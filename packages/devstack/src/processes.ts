@@ -89,7 +89,8 @@ export class RunningService {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (line.trim() === '') continue;
         this.output.push(line);
-        if (this.output.length > MAX_OUTPUT_LINES) this.output.shift();
+        // Trim in chunks: shift() per line is O(n) and costs real CPU at thousands of lines per second.
+        if (this.output.length > MAX_OUTPUT_LINES * 1.25) this.output.splice(0, this.output.length - MAX_OUTPUT_LINES);
         for (const listener of this.#lineListeners) listener(line);
       }
     };

@@ -1,0 +1,360 @@
+/**
+ * End to end: order-api and payment-service as real processes on loopback (the devstack launcher, the services'
+ * own start command with the telemetry preload), `POST /orders` driven by autocannon from this process.
+ */
+import { mkdirSync } from 'node:fs';
+import { type RunningService, startService } from '@otel-stack/devstack';
+import autocannon from 'autocannon';
+import { NullReceiver } from './null-receiver';
+import { cpuSeconds, rssMiB } from './proc';
+import { progress } from './progress';
+
+/** One configuration of both services, selected by environment only (the code under test is always the same). */
+export interface Variant {
+  readonly id: string;
+  readonly label: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export const VARIANTS: Record<string, Variant> = {
+  off: { id: 'off', label: 'uninstrumented (OTEL_SDK_DISABLED=true)', env: { OTEL_SDK_DISABLED: 'true' } },
+  on: { id: 'on', label: 'instrumented (defaults, 100% sampled, OTLP/gRPC)', env: {} },
+  gzip: {
+    id: 'gzip',
+    label: 'instrumented, OTEL_EXPORTER_OTLP_COMPRESSION=gzip',
+    env: { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' },
+  },
+  batch2048: {
+    id: 'batch2048',
+    label: 'instrumented, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048 (queue 8192)',
+    env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048', OTEL_BSP_MAX_QUEUE_SIZE: '8192' },
+  },
+  batch128: {
+    id: 'batch128',
+    label: 'instrumented, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128',
+    env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '128' },
+  },
+  sampled10: {
+    id: 'sampled10',
+    label: 'instrumented, 10% sampled (parentbased_traceidratio 0.1)',
+    env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
+  },
+  'on-semi16': {
+    id: 'on-semi16',
+    label: 'instrumented, NODE_OPTIONS=--max-semi-space-size=16',
+    env: { NODE_OPTIONS: '--max-semi-space-size=16' },
+  },
+  'off-semi16': {
+    id: 'off-semi16',
+    label: 'uninstrumented, NODE_OPTIONS=--max-semi-space-size=16',
+    env: { OTEL_SDK_DISABLED: 'true', NODE_OPTIONS: '--max-semi-space-size=16' },
+  },
+  noexport: {
+    id: 'noexport',
+    label: 'instrumented, OTEL_TRACES_EXPORTER=none (spans made, never exported)',
+    env: { OTEL_TRACES_EXPORTER: 'none' },
+  },
+};
+
+/** The README's sample order (fake data). */
+const ORDER = JSON.stringify({
+  customer: { id: 'c-42', email: 'ada@example.com' },
+  items: [{ sku: 'BOOK-1', quantity: 2, unitPriceCents: 1250 }],
+  payment: { cardNumber: '4242424242424242', currency: 'USD' },
+});
+
+export interface ServiceMeasure {
+  /** CPU (user + system) per request, µs. */
+  readonly cpuUsPerRequest: number;
+  /** Peak RSS during the phase (sampled every 250 ms), MiB. */
+  readonly rssPeakMiB: number;
+}
+
+export interface PhaseResult {
+  readonly requests: number;
+  readonly reqPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly orderApi: ServiceMeasure;
+  readonly payment: ServiceMeasure;
+}
+
+export interface SpanTotals {
+  readonly exported: number;
+  readonly dropped: number;
+  readonly failed: number;
+}
+
+export interface RunResult {
+  readonly variant: string;
+  readonly round: number;
+  /** Fixed concurrency, as many requests as the stack answers: throughput and CPU per request. */
+  readonly saturation: PhaseResult;
+  /** Fixed request rate well below saturation: the latency tracing adds when nothing queues. */
+  readonly fixedRate: PhaseResult;
+  /** VmHWM (peak RSS over the process's life), MiB. */
+  readonly orderApiPeakRssMiB: number;
+  readonly paymentPeakRssMiB: number;
+  /** Each service's own "span export totals" at shutdown (undefined when uninstrumented). */
+  readonly orderApiSpans: SpanTotals | undefined;
+  readonly paymentSpans: SpanTotals | undefined;
+}
+
+export interface E2eOptions {
+  readonly variants: readonly string[];
+  readonly rounds: number;
+  readonly concurrency: number;
+  readonly warmupSeconds: number;
+  readonly seconds: number;
+  /** Requests/s for the fixed-rate (latency) phase. */
+  readonly rate: number;
+  readonly rateSeconds: number;
+  /** Extra environment for every service (e.g. NODE_OPTIONS=--cpu-prof). */
+  readonly extraEnv?: Readonly<Record<string, string>>;
+}
+
+interface Running {
+  readonly receiver: NullReceiver;
+  readonly payment: RunningService;
+  readonly orders: RunningService;
+  readonly url: string;
+}
+
+/**
+ * The devstack launcher keeps every output line in memory (bounded with Array#shift, O(n) per line once full):
+ * fine for tests, but at thousands of log lines per second it would spend this process's CPU — which the load
+ * generator needs, on a machine whose cores the services share. Once the service is up, keep only the lines the
+ * benchmark reads (its span totals and loss warnings); the service still writes every log line, as in production.
+ */
+function lightenOutput(service: RunningService): string[] {
+  const kept: string[] = [];
+  for (const stream of [service.child.stdout, service.child.stderr]) {
+    let partial = '';
+    stream?.removeAllListeners('data');
+    stream?.on('data', (chunk: Buffer) => {
+      const text = partial + chunk.toString('utf8');
+      const end = text.lastIndexOf('\n');
+      partial = end === -1 ? text : text.slice(end + 1);
+      if (end === -1 || !text.includes('"name":"telemetry"')) return;
+      for (const line of text.slice(0, end).split('\n')) if (line.includes('"name":"telemetry"')) kept.push(line);
+    });
+  }
+  return kept;
+}
+
+const telemetryLines = new WeakMap<RunningService, string[]>();
+
+/** Both services exporting to a NullReceiver, with the SDK's default batch settings (not the tests' 100 ms). */
+export async function startBenchStack(variant: Variant, extraEnv: Readonly<Record<string, string>> = {}) {
+  const receiver = new NullReceiver();
+  await receiver.start();
+  const env = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OTEL_BSP_SCHEDULE_DELAY: '5000',
+    ...variant.env,
+    ...extraEnv,
+  };
+  const payment = await startService('payment-service', { env });
+  try {
+    const orders = await startService('order-api', {
+      env: { ...env, PAYMENT_SERVICE_ADDR: `127.0.0.1:${payment.port}` },
+    });
+    telemetryLines.set(payment, lightenOutput(payment));
+    telemetryLines.set(orders, lightenOutput(orders));
+    return { receiver, payment, orders, url: `http://127.0.0.1:${orders.port}/orders` } satisfies Running;
+  } catch (err) {
+    payment.kill();
+    await receiver.stop();
+    throw err;
+  }
+}
+
+function pidOf(service: RunningService): number {
+  const pid = service.child.pid;
+  if (pid === undefined) throw new Error(`${service.name}: no pid`);
+  return pid;
+}
+
+export interface LoadOptions {
+  readonly connections: number;
+  readonly seconds: number;
+  readonly overallRate?: number;
+}
+
+/** One autocannon run with each service's CPU time read before and after and its RSS sampled throughout. */
+export async function load(stack: Running, options: LoadOptions): Promise<PhaseResult> {
+  const pids = { orders: pidOf(stack.orders), payment: pidOf(stack.payment) };
+  const cpu0 = { orders: cpuSeconds(pids.orders), payment: cpuSeconds(pids.payment) };
+  const peak = { orders: 0, payment: 0 };
+  const sample = () => {
+    peak.orders = Math.max(peak.orders, rssMiB(pids.orders).rss);
+    peak.payment = Math.max(peak.payment, rssMiB(pids.payment).rss);
+  };
+  sample();
+  const sampler = setInterval(sample, 250);
+  let result: autocannon.Result;
+  try {
+    result = await autocannon({
+      url: stack.url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', baggage: 'tenant_id=tenant_a' },
+      body: ORDER,
+      connections: options.connections,
+      duration: options.seconds,
+      ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+    });
+  } finally {
+    clearInterval(sampler);
+  }
+  sample();
+  const cpu1 = { orders: cpuSeconds(pids.orders), payment: cpuSeconds(pids.payment) };
+  const requests = result['2xx'] + result.non2xx;
+  const perRequest = (s: number) => (requests > 0 ? (s * 1e6) / requests : 0);
+  return {
+    requests,
+    reqPerSec: requests / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    orderApi: { cpuUsPerRequest: perRequest(cpu1.orders - cpu0.orders), rssPeakMiB: peak.orders },
+    payment: { cpuUsPerRequest: perRequest(cpu1.payment - cpu0.payment), rssPeakMiB: peak.payment },
+  };
+}
+
+/** SIGTERM both (they flush), then each service's own "span export totals" line. */
+export async function stopBenchStack(stack: Running): Promise<{ orders?: SpanTotals; payment?: SpanTotals }> {
+  await Promise.all([stack.orders.terminate(), stack.payment.terminate()]);
+  await stack.receiver.stop();
+  const totals = (service: RunningService): SpanTotals | undefined => {
+    const raw = (telemetryLines.get(service) ?? []).find((l) => l.includes('"msg":"span export totals"'));
+    if (!raw) return undefined;
+    const line = JSON.parse(raw) as Record<string, unknown>;
+    return { exported: Number(line.exported), dropped: Number(line.dropped), failed: Number(line.failed) };
+  };
+  return { orders: totals(stack.orders), payment: totals(stack.payment) };
+}
+
+async function runOnce(variant: Variant, round: number, options: E2eOptions): Promise<RunResult> {
+  const stack = await startBenchStack(variant, options.extraEnv);
+  try {
+    await load(stack, { connections: options.concurrency, seconds: options.warmupSeconds });
+    const saturation = await load(stack, { connections: options.concurrency, seconds: options.seconds });
+    const fixedRate = await load(stack, {
+      connections: Math.min(16, options.concurrency),
+      seconds: options.rateSeconds,
+      overallRate: options.rate,
+    });
+    const hwm = { orders: rssMiB(pidOf(stack.orders)).peak, payment: rssMiB(pidOf(stack.payment)).peak };
+    const spans = await stopBenchStack(stack);
+    return {
+      variant: variant.id,
+      round,
+      saturation,
+      fixedRate,
+      orderApiPeakRssMiB: hwm.orders,
+      paymentPeakRssMiB: hwm.payment,
+      orderApiSpans: spans.orders,
+      paymentSpans: spans.payment,
+    };
+  } catch (err) {
+    stack.orders.kill();
+    stack.payment.kill();
+    await stack.receiver.stop();
+    throw err;
+  }
+}
+
+/** Variants interleaved round by round (A/B/A/B…), so drift on the machine hits every variant alike. */
+export async function runE2e(options: E2eOptions): Promise<RunResult[]> {
+  const results: RunResult[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const id of options.variants) {
+      const variant = VARIANTS[id];
+      if (!variant) throw new Error(`unknown variant ${id} (known: ${Object.keys(VARIANTS).join(', ')})`);
+      progress(`e2e round ${round}/${options.rounds}: ${variant.label}`);
+      const r = await runOnce(variant, round, options);
+      progress(
+        `  ${r.saturation.reqPerSec.toFixed(0)} req/s at c=${options.concurrency}, p99 ${r.saturation.p99Ms} ms; ` +
+          `at ${options.rate}/s p50 ${r.fixedRate.p50Ms} ms p99 ${r.fixedRate.p99Ms} ms; ` +
+          `CPU/req ${r.saturation.orderApi.cpuUsPerRequest.toFixed(0)}+${r.saturation.payment.cpuUsPerRequest.toFixed(0)} µs`,
+      );
+      results.push(r);
+    }
+  }
+  return results;
+}
+
+export interface SustainResult {
+  readonly variant: string;
+  readonly targetRate: number;
+  readonly seconds: number;
+  readonly load: PhaseResult;
+  readonly orderApiPeakRssMiB: number;
+  readonly paymentPeakRssMiB: number;
+  readonly orderApiSpans: SpanTotals | undefined;
+  readonly paymentSpans: SpanTotals | undefined;
+  /** Receiver's view: export requests and bytes received. */
+  readonly receiverRequests: number;
+  readonly receiverMiB: number;
+}
+
+/** A fixed rate held for `seconds` with default settings: spans dropped, RSS, latency. */
+export async function runSustain(
+  variantId: string,
+  rate: number,
+  seconds: number,
+  connections: number,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<SustainResult> {
+  const variant = VARIANTS[variantId];
+  if (!variant) throw new Error(`unknown variant ${variantId}`);
+  progress(`sustain: ${variant.label}, ${rate} orders/s for ${seconds} s`);
+  const stack = await startBenchStack(variant, extraEnv);
+  try {
+    await load(stack, { connections, seconds: Math.min(3, seconds), overallRate: rate });
+    const result = await load(stack, { connections, seconds, overallRate: rate });
+    const hwm = { orders: rssMiB(pidOf(stack.orders)).peak, payment: rssMiB(pidOf(stack.payment)).peak };
+    const spans = await stopBenchStack(stack);
+    const out: SustainResult = {
+      variant: variantId,
+      targetRate: rate,
+      seconds,
+      load: result,
+      orderApiPeakRssMiB: hwm.orders,
+      paymentPeakRssMiB: hwm.payment,
+      orderApiSpans: spans.orders,
+      paymentSpans: spans.payment,
+      receiverRequests: stack.receiver.requests,
+      receiverMiB: stack.receiver.bytes / 2 ** 20,
+    };
+    progress(
+      `  ${result.reqPerSec.toFixed(0)} orders/s, p99 ${result.p99Ms} ms, dropped ${spans.orders?.dropped ?? '-'}+` +
+        `${spans.payment?.dropped ?? '-'}, peak RSS ${hwm.orders.toFixed(0)}/${hwm.payment.toFixed(0)} MiB`,
+    );
+    return out;
+  } catch (err) {
+    stack.orders.kill();
+    stack.payment.kill();
+    await stack.receiver.stop();
+    throw err;
+  }
+}
+
+/** A profiled run: both services under --cpu-prof at the saturation concurrency; profiles land in `dir`. */
+export async function runProfiled(variantId: string, dir: string, concurrency: number, seconds: number) {
+  mkdirSync(dir, { recursive: true });
+  const variant = VARIANTS[variantId];
+  if (!variant) throw new Error(`unknown variant ${variantId}`);
+  progress(`profile: ${variant.label}, c=${concurrency} for ${seconds} s (node --cpu-prof)`);
+  const stack = await startBenchStack(variant, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
+  const pids = { orders: pidOf(stack.orders), payment: pidOf(stack.payment) };
+  try {
+    await load(stack, { connections: concurrency, seconds });
+  } finally {
+    await stopBenchStack(stack);
+  }
+  return pids;
+}

@@ -1,0 +1,243 @@
+import { type RunResult, VARIANTS } from './e2e';
+import type { BenchResults } from './main';
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export interface VariantSummary {
+  readonly variant: string;
+  readonly label: string;
+  readonly runs: number;
+  /** Medians over the rounds. */
+  readonly reqPerSec: number;
+  readonly saturationP50Ms: number;
+  readonly saturationP99Ms: number;
+  readonly fixedRateP50Ms: number;
+  readonly fixedRateP99Ms: number;
+  readonly cpuUsPerRequestOrderApi: number;
+  readonly cpuUsPerRequestPayment: number;
+  readonly peakRssMiBOrderApi: number;
+  readonly peakRssMiBPayment: number;
+  readonly droppedSpans: number;
+  readonly failedRequests: number;
+  /** Against `off` in the same invocation (undefined when `off` did not run). */
+  readonly vsOff?: {
+    readonly throughputRatio: number;
+    readonly addedFixedRateP50Ms: number;
+    readonly addedFixedRateP99Ms: number;
+    readonly cpuRatioOrderApi: number;
+    readonly cpuRatioPayment: number;
+    readonly rssRatioOrderApi: number;
+  };
+}
+
+export function summarizeE2e(runs: RunResult[]): VariantSummary[] {
+  const ids = [...new Set(runs.map((r) => r.variant))];
+  const base = (id: string) => {
+    const rs = runs.filter((r) => r.variant === id);
+    return {
+      variant: id,
+      label: VARIANTS[id]?.label ?? id,
+      runs: rs.length,
+      reqPerSec: median(rs.map((r) => r.saturation.reqPerSec)),
+      saturationP50Ms: median(rs.map((r) => r.saturation.p50Ms)),
+      saturationP99Ms: median(rs.map((r) => r.saturation.p99Ms)),
+      fixedRateP50Ms: median(rs.map((r) => r.fixedRate.p50Ms)),
+      fixedRateP99Ms: median(rs.map((r) => r.fixedRate.p99Ms)),
+      cpuUsPerRequestOrderApi: median(rs.map((r) => r.saturation.orderApi.cpuUsPerRequest)),
+      cpuUsPerRequestPayment: median(rs.map((r) => r.saturation.payment.cpuUsPerRequest)),
+      peakRssMiBOrderApi: Math.max(...rs.map((r) => r.orderApiPeakRssMiB)),
+      peakRssMiBPayment: Math.max(...rs.map((r) => r.paymentPeakRssMiB)),
+      droppedSpans: rs.reduce((n, r) => n + (r.orderApiSpans?.dropped ?? 0) + (r.paymentSpans?.dropped ?? 0), 0),
+      failedRequests: rs.reduce(
+        (n, r) => n + r.saturation.non2xx + r.saturation.errors + r.fixedRate.non2xx + r.fixedRate.errors,
+        0,
+      ),
+    };
+  };
+  const off = ids.includes('off') ? base('off') : undefined;
+  return ids.map((id): VariantSummary => {
+    const s = base(id);
+    if (!off) return s;
+    return {
+      ...s,
+      vsOff: {
+        throughputRatio: s.reqPerSec / off.reqPerSec,
+        addedFixedRateP50Ms: s.fixedRateP50Ms - off.fixedRateP50Ms,
+        addedFixedRateP99Ms: s.fixedRateP99Ms - off.fixedRateP99Ms,
+        cpuRatioOrderApi: s.cpuUsPerRequestOrderApi / off.cpuUsPerRequestOrderApi,
+        cpuRatioPayment: s.cpuUsPerRequestPayment / off.cpuUsPerRequestPayment,
+        rssRatioOrderApi: s.peakRssMiBOrderApi / off.peakRssMiBOrderApi,
+      },
+    };
+  });
+}
+
+const f0 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : Math.round(n).toLocaleString('en'));
+const f1 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(1));
+const f2 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(2));
+
+/** Go benchmark numbers the seed quotes (section 8.2), for comparison only: another language, another machine. */
+export const SEED_GO = {
+  'start+end': { ns: 2847, bytes: 1024, allocs: 12 },
+  'start+end, 3 attributes': { ns: 3921, bytes: 1536, allocs: 16 },
+  'concurrent (100 async tasks)': { ns: 1243, bytes: 512, allocs: 8 },
+} as const;
+
+export function renderMarkdown(r: BenchResults): string {
+  const lines: string[] = [];
+  const m = r.machine;
+  lines.push(`# pnpm bench — ${r.smoke ? 'SMOKE RUN (numbers meaningless)' : 'results'}`, '');
+  lines.push(
+    `${r.startedAt} → ${r.finishedAt}; ${m.cores} cores, ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform} (kernel ${m.kernel}).`,
+    'Load generator, both services and the OTLP receiver share these cores.',
+    '',
+  );
+  if (r.micro) {
+    lines.push('## Span micro-benchmarks (in process)', '');
+    lines.push(
+      '| setup | case | ns/span (net) | ns/span (raw) | ± % | bytes/span (net) | seed Go (ns, B, allocs) |',
+      '|---|---|---|---|---|---|---|',
+    );
+    for (const t of r.micro.timings) {
+      const a = r.micro.allocations.find((x) => x.setup === t.setup && x.case === t.case);
+      const seed = t.setup === 'sdk' ? SEED_GO[t.case] : undefined;
+      const gcNote = a && a.gcDuringMeasurement > 0 ? ' (GC ran: low bound)' : '';
+      lines.push(
+        `| ${t.setup === 'api' ? 'API only, no SDK' : 'SDK + BatchSpanProcessor + no-op exporter'} | ${t.case} | ` +
+          `${f0(t.nsPerSpan)} | ${f0(t.rawNsPerSpan)} | ${f1(t.rmePercent)} | ${f0(a?.bytesPerSpan)}${gcNote} | ` +
+          `${seed ? `${seed.ns}, ${seed.bytes}, ${seed.allocs}` : ''} |`,
+      );
+    }
+    lines.push('', `Spans dropped by the BatchSpanProcessor during the micro-benchmarks: ${r.micro.droppedSpans}.`, '');
+  }
+  if (r.e2e) {
+    const o = r.e2e.options;
+    lines.push(
+      '## POST /orders end to end',
+      '',
+      `order-api + payment-service as real processes, ${o.rounds} round(s) of ${o.variants.join('/')} interleaved; ` +
+        `throughput and CPU at concurrency ${o.concurrency} for ${o.seconds} s (after ${o.warmupSeconds} s warm-up); ` +
+        `latency at a fixed ${o.rate} req/s for ${o.rateSeconds} s. Medians over rounds; RSS is the peak.`,
+      '',
+      '| variant | req/s | vs off | p50 / p99 at c (ms) | p50 / p99 at fixed rate (ms) | added p99 (ms) | CPU µs/req order-api | CPU µs/req payment | peak RSS MiB order-api / payment | spans dropped |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const s of r.e2e.summary) {
+      lines.push(
+        `| ${s.label} | ${f0(s.reqPerSec)} | ${f2(s.vsOff?.throughputRatio)} | ${f1(s.saturationP50Ms)} / ${f1(s.saturationP99Ms)} | ` +
+          `${f1(s.fixedRateP50Ms)} / ${f1(s.fixedRateP99Ms)} | ${f1(s.vsOff?.addedFixedRateP99Ms)} | ` +
+          `${f0(s.cpuUsPerRequestOrderApi)} (${f2(s.vsOff?.cpuRatioOrderApi)}×) | ${f0(s.cpuUsPerRequestPayment)} (${f2(s.vsOff?.cpuRatioPayment)}×) | ` +
+          `${f0(s.peakRssMiBOrderApi)} / ${f0(s.peakRssMiBPayment)} | ${s.droppedSpans} |`,
+      );
+    }
+    lines.push('', '<details><summary>every run</summary>', '');
+    lines.push('| round | variant | req/s | p99 at c (ms) | p99 at rate (ms) | CPU µs/req (order-api + payment) |');
+    lines.push('|---|---|---|---|---|---|');
+    for (const run of r.e2e.runs) {
+      lines.push(
+        `| ${run.round} | ${run.variant} | ${f0(run.saturation.reqPerSec)} | ${f1(run.saturation.p99Ms)} | ${f1(run.fixedRate.p99Ms)} | ` +
+          `${f0(run.saturation.orderApi.cpuUsPerRequest)} + ${f0(run.saturation.payment.cpuUsPerRequest)} |`,
+      );
+    }
+    lines.push('', '</details>', '');
+  }
+  if (r.sustain) {
+    lines.push('## Sustained rate (default settings)', '');
+    lines.push(
+      '| variant | target orders/s | achieved | s | p50 / p99 (ms) | spans exported (order-api + payment) | dropped | failed | peak RSS MiB order-api / payment |',
+      '|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const s of r.sustain) {
+      const exp = s.orderApiSpans ? `${s.orderApiSpans.exported} + ${s.paymentSpans?.exported ?? '–'}` : '–';
+      const drop = s.orderApiSpans ? (s.orderApiSpans.dropped ?? 0) + (s.paymentSpans?.dropped ?? 0) : '–';
+      const fail = s.orderApiSpans ? (s.orderApiSpans.failed ?? 0) + (s.paymentSpans?.failed ?? 0) : '–';
+      lines.push(
+        `| ${VARIANTS[s.variant]?.label ?? s.variant} | ${s.targetRate} | ${f0(s.load.reqPerSec)} | ${s.seconds} | ` +
+          `${f1(s.load.p50Ms)} / ${f1(s.load.p99Ms)} | ${exp} | ${drop} | ${fail} | ${f0(s.orderApiPeakRssMiB)} / ${f0(s.paymentPeakRssMiB)} |`,
+      );
+    }
+    lines.push('');
+  }
+  if (r.export) {
+    lines.push(
+      '## Export path: spans/s into a local receiver',
+      '',
+      `One process, the SDK's BatchSpanProcessor (defaults) + OTLP/gRPC exporter, order-shaped spans at increasing rates, ${r.export.secondsPerStep} s per step; ` +
+        `drops from the processor's own counter. Sustained (no drops, ≥ 95 % of target created): ` +
+        Object.entries(r.export.sustainedSpansPerSec)
+          .map(([c, n]) => `**${f0(n)} spans/s** (${c})`)
+          .join(', ') +
+        '.',
+      '',
+      '| compression | target spans/s | created/s | exported | dropped | failed | CPU µs/span | RSS MiB |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    for (const s of r.export.steps) {
+      lines.push(
+        `| ${s.compression} | ${f0(s.targetSpansPerSec)} | ${f0(s.createdSpansPerSec)} | ${s.exported} | ${s.dropped} | ${s.failed} | ${f1(s.cpuUsPerSpan)} | ${f0(s.rssMiB)} |`,
+      );
+    }
+    lines.push('');
+  }
+  if (r.profile) {
+    lines.push('## CPU profile (instrumented, saturation)', '', `Profiles: \`${r.profile.dir}\`.`, '');
+    for (const [name, p] of [
+      ['order-api', r.profile.orderApi],
+      ['payment-service', r.profile.payment],
+    ] as const) {
+      if (!p) continue;
+      lines.push(`### ${name}: self time by origin`, '', '| origin | self % |', '|---|---|');
+      for (const o of p.byOrigin.slice(0, 15)) lines.push(`| ${o.origin} | ${o.selfPercent} |`);
+      lines.push('', `### ${name}: top self-time functions`, '', '| function | where | self % |', '|---|---|---|');
+      for (const fn of p.topFunctions) lines.push(`| \`${fn.fn}\` | ${fn.where} | ${fn.selfPercent} |`);
+      lines.push('');
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A small bar chart: req/s and CPU per request of each e2e variant. */
+export function renderSvg(r: BenchResults): string {
+  const rows = r.e2e?.summary ?? [];
+  const width = 860;
+  const barH = 22;
+  const gap = 10;
+  const left = 420;
+  const sections = [
+    { title: 'POST /orders req/s (median, higher is better)', value: (s: VariantSummary) => s.reqPerSec },
+    {
+      title: 'CPU µs per request, order-api + payment-service (lower is better)',
+      value: (s: VariantSummary) => s.cpuUsPerRequestOrderApi + s.cpuUsPerRequestPayment,
+    },
+  ];
+  let y = 30;
+  const parts: string[] = [];
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  parts.push(
+    `<text x="10" y="18" font-size="13" font-weight="bold">${esc(`pnpm bench — ${r.machine.cores} cores, ${r.machine.cpuModel}, Node ${r.machine.node}`)}</text>`,
+  );
+  for (const section of sections) {
+    y += 14;
+    parts.push(`<text x="10" y="${y}" font-size="12" font-weight="bold">${esc(section.title)}</text>`);
+    y += 8;
+    const max = Math.max(1, ...rows.map(section.value).filter((v) => Number.isFinite(v)));
+    for (const s of rows) {
+      const v = section.value(s);
+      const w = Number.isFinite(v) ? ((width - left - 80) * v) / max : 0;
+      const color = s.variant === 'off' ? '#9aa5b1' : '#3b82f6';
+      parts.push(
+        `<text x="10" y="${y + 15}" font-size="11">${esc(s.label)}</text>`,
+        `<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${color}"/>`,
+        `<text x="${(left + w + 6).toFixed(1)}" y="${y + 15}" font-size="11">${esc(f0(v))}</text>`,
+      );
+      y += barH + gap;
+    }
+  }
+  const title = esc(`pnpm bench: POST /orders throughput and CPU per request by variant (${r.machine.cores} cores)`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${width}" height="${y + 10}" font-family="sans-serif">\n<title>${title}</title>\n<rect width="100%" height="100%" fill="white"/>\n${parts.join('\n')}\n</svg>\n`;
+}
