@@ -12,8 +12,8 @@
 import { type Attributes, context, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { AlwaysOnSampler, BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { SpanAccounting } from '@otel-stack/telemetry';
 
 export interface ExportStep {
   readonly compression: string;
@@ -27,29 +27,6 @@ export interface ExportStep {
   /** Process CPU (user + system) per exported span, µs: creation + batching + serialization + gRPC. */
   readonly cpuUsPerSpan: number;
   readonly rssMiB: number;
-}
-
-class InProcessReader extends MetricReader {
-  protected override async onForceFlush(): Promise<void> {}
-  protected override async onShutdown(): Promise<void> {}
-}
-
-async function totals(reader: InProcessReader): Promise<{ exported: number; dropped: number; failed: number }> {
-  const { resourceMetrics } = await reader.collect();
-  const t = { exported: 0, dropped: 0, failed: 0 };
-  for (const scope of resourceMetrics.scopeMetrics) {
-    for (const metric of scope.metrics) {
-      if (metric.descriptor.name !== 'otel.sdk.processor.span.processed') continue;
-      for (const point of metric.dataPoints) {
-        const value = typeof point.value === 'number' ? point.value : 0;
-        const errorType = point.attributes['error.type'];
-        if (errorType === undefined) t.exported += value;
-        else if (errorType === 'queue_full') t.dropped += value;
-        else t.failed += value;
-      }
-    }
-  }
-  return t;
 }
 
 const SERVER_ATTRS: Attributes = {
@@ -110,7 +87,8 @@ async function main(): Promise<void> {
     throw new Error('usage: export-load.js <endpoint> <none|gzip> <seconds> <rate>...');
   }
   const seconds = Number(secondsRaw);
-  const reader = new InProcessReader();
+  // The same exact accounting the services log (the processor's own self-observability counter).
+  const accounting = new SpanAccounting();
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'order-api', 'service.version': '0.1.0' }),
     sampler: new AlwaysOnSampler(),
@@ -118,7 +96,7 @@ async function main(): Promise<void> {
       new BatchSpanProcessor({
         // Compression comes from OTEL_EXPORTER_OTLP_COMPRESSION, as in the services (the parent sets it).
         exporter: new OTLPTraceExporter({ url: endpoint }),
-        selfObsMeterProvider: new MeterProvider({ readers: [reader] }),
+        selfObsMeterProvider: accounting.meterProvider,
       }),
     ],
   });
@@ -128,7 +106,7 @@ async function main(): Promise<void> {
   await provider.forceFlush();
   for (const rateRaw of rates) {
     const rate = Number(rateRaw);
-    const before = await totals(reader);
+    const before = await accounting.totals();
     const cpu0 = cpuSeconds();
     const t0 = performance.now();
     let created = 0;
@@ -146,7 +124,7 @@ async function main(): Promise<void> {
     });
     const elapsed = (performance.now() - t0) / 1000;
     await provider.forceFlush();
-    const after = await totals(reader);
+    const after = await accounting.totals();
     const exported = after.exported - before.exported;
     const step: ExportStep = {
       compression,

@@ -17,7 +17,6 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type Attributes, context, type Tracer, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode } from '@opentelemetry/core';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import {
   AlwaysOnSampler,
   BatchSpanProcessor,
@@ -25,6 +24,7 @@ import {
   type SpanExporter,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
+import { SpanAccounting } from '@otel-stack/telemetry';
 import { Bench } from 'tinybench';
 
 export type Setup = 'api' | 'sdk';
@@ -78,35 +78,19 @@ class NoopExporter implements SpanExporter {
   async shutdown(): Promise<void> {}
 }
 
-class InProcessReader extends MetricReader {
-  protected override async onForceFlush(): Promise<void> {}
-  protected override async onShutdown(): Promise<void> {}
+async function droppedSpans(accounting: SpanAccounting | undefined): Promise<number> {
+  return accounting ? (await accounting.totals()).dropped : 0;
 }
 
-async function droppedSpans(reader: InProcessReader | undefined): Promise<number> {
-  if (!reader) return 0;
-  const { resourceMetrics } = await reader.collect();
-  let dropped = 0;
-  for (const scope of resourceMetrics.scopeMetrics) {
-    for (const metric of scope.metrics) {
-      if (metric.descriptor.name !== 'otel.sdk.processor.span.processed') continue;
-      for (const point of metric.dataPoints) {
-        if (point.attributes['error.type'] === 'queue_full' && typeof point.value === 'number') dropped += point.value;
-      }
-    }
-  }
-  return dropped;
-}
-
-function install(setup: Setup): { tracer: Tracer; reader: InProcessReader | undefined } {
+function install(setup: Setup): { tracer: Tracer; reader: SpanAccounting | undefined } {
   if (setup === 'api') return { tracer: trace.getTracer('bench'), reader: undefined };
-  const reader = new InProcessReader();
+  const reader = new SpanAccounting();
   const provider = new TracerProvider({
     sampler: new AlwaysOnSampler(),
     spanProcessors: [
       new BatchSpanProcessor({
         exporter: new NoopExporter(),
-        selfObsMeterProvider: new MeterProvider({ readers: [reader] }),
+        selfObsMeterProvider: reader.meterProvider,
       }),
     ],
   });
