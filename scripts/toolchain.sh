@@ -38,7 +38,11 @@ toolchain_ensure() {
       command -v npm >/dev/null 2>&1 || { toolchain_log "npm is needed once to fetch Node.js $toolchain_node_version"; return 1; }
       toolchain_log "system Node.js is $(node --version 2>/dev/null || echo missing); installing Node.js $toolchain_node_version into .toolchain/"
       npm install --prefix "$toolchain_dir/node" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
-        "$pkg@$toolchain_node_version" >&2 || return 1
+        "$pkg@$toolchain_node_version" >&2 || {
+        toolchain_log "could not install $pkg@$toolchain_node_version from the npm registry (not published for this platform?)"
+        toolchain_log "install Node.js 24 LTS yourself (nvm, Homebrew, nodejs.org), put it first on PATH and re-run"
+        return 1
+      }
     fi
     PATH="$node_bin:$PATH"
   fi
