@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { trace } from '@opentelemetry/api';
 import { sendError } from '../errors';
+import { answerFor } from '../order-answer';
 import { type PlaceOrderDeps, placeOrder } from '../place-order';
-import { answerFor } from '../place-order-batch';
 import { redactPii } from '../redact';
 import { CreatedOrder, CreateOrderBody, ErrorEnvelope, OrderIdParams, StoredOrderResponse } from '../schemas/order';
 
