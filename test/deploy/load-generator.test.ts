@@ -5,12 +5,7 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  LoadConfigError,
-  parseDuration,
-  parseTenantMix,
-  readLoadConfig,
-} from '../../services/load-generator/src/config';
+import { ConfigError, parseDuration, parseTenantMix, readLoadConfig } from '../../services/load-generator/src/config';
 import { CARDS, createRandom, pickTenant, planOrder } from '../../services/load-generator/src/scenario';
 import { Histogram } from '../../services/load-generator/src/stats';
 import { repoPath } from './lib/repo';
@@ -56,7 +51,7 @@ describe('load-generator configuration', () => {
     [['--bogus'], /unknown option/],
     [['--rate'], /needs a value/],
   ])('rejects %j', (argv, message) => {
-    expect(() => readLoadConfig(argv, {})).toThrow(LoadConfigError);
+    expect(() => readLoadConfig(argv, {})).toThrow(ConfigError);
     expect(() => readLoadConfig(argv, {})).toThrow(message);
   });
 

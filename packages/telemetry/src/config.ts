@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConfigError, readNumber } from '@otel-stack/config';
 import { ApiKeys, TENANT_BAGGAGE_KEY } from './tenant';
 
 /** Everything the bootstrap reads from the environment beyond the standard `OTEL_*` variables the SDK reads itself. */
@@ -30,10 +31,6 @@ export const TELEMETRY_DEFAULTS = {
 
 const TENANT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
-export class TelemetryConfigError extends Error {
-  override name = 'TelemetryConfigError';
-}
-
 export function parseTenants(raw: string): ReadonlySet<string> {
   const tenants = raw
     .split(',')
@@ -41,7 +38,7 @@ export function parseTenants(raw: string): ReadonlySet<string> {
     .filter((t) => t !== '');
   for (const tenant of tenants) {
     if (!TENANT_PATTERN.test(tenant)) {
-      throw new TelemetryConfigError(
+      throw new ConfigError(
         `TENANTS: "${tenant}" is not a valid tenant name (letters, digits, '_' and '-', at most 63 characters)`,
       );
     }
@@ -63,13 +60,13 @@ export function parseApiKeys(raw: string | undefined, tenants: ReadonlySet<strin
     const [key, tenant, ...rest] = pair.trim().split(':');
     const where = `API_KEYS entry ${i + 1}`;
     if (key === undefined || tenant === undefined || rest.length > 0) {
-      throw new TelemetryConfigError(`${where}: expected key:tenant`);
+      throw new ConfigError(`${where}: expected key:tenant`);
     }
     if (!API_KEY_PATTERN.test(key)) {
-      throw new TelemetryConfigError(`${where}: a key is 16-128 characters of letters, digits, '_' and '-'`);
+      throw new ConfigError(`${where}: a key is 16-128 characters of letters, digits, '_' and '-'`);
     }
-    if (!tenants.has(tenant)) throw new TelemetryConfigError(`${where}: tenant "${tenant}" is not in TENANTS`);
-    if (byKey.has(key)) throw new TelemetryConfigError(`${where}: the same key appears twice`);
+    if (!tenants.has(tenant)) throw new ConfigError(`${where}: tenant "${tenant}" is not in TENANTS`);
+    if (byKey.has(key)) throw new ConfigError(`${where}: the same key appears twice`);
     byKey.set(key, tenant);
   });
   return new ApiKeys(byKey);
@@ -81,18 +78,13 @@ export function parseBaggageAllowlist(raw: string): ReadonlySet<string> {
     .map((k) => k.trim())
     .filter((k) => k !== '');
   for (const key of keys) {
-    if (!BAGGAGE_KEY_PATTERN.test(key))
-      throw new TelemetryConfigError(`BAGGAGE_ALLOWLIST: "${key}" is not a baggage key`);
+    if (!BAGGAGE_KEY_PATTERN.test(key)) throw new ConfigError(`BAGGAGE_ALLOWLIST: "${key}" is not a baggage key`);
   }
   return new Set([TENANT_BAGGAGE_KEY, ...keys]);
 }
 
 function parseTimeout(name: string, raw: string): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 600_000) {
-    throw new TelemetryConfigError(`${name}: expected whole milliseconds between 0 and 600000, got "${raw}"`);
-  }
-  return value;
+  return readNumber(name, raw, { min: 0, max: 600_000, integer: true });
 }
 
 /** The name and version in the package.json nearest to the entry script (the service being started). */
@@ -119,7 +111,7 @@ export function readTelemetryConfig(
 ): TelemetryConfig {
   const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL;
   if (protocol !== undefined && protocol.trim() !== '' && protocol.trim() !== 'grpc') {
-    throw new TelemetryConfigError(
+    throw new ConfigError(
       `OTEL_EXPORTER_OTLP_PROTOCOL: this stack exports traces over OTLP/gRPC only; got "${protocol}" (unset it or use "grpc")`,
     );
   }

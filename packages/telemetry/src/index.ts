@@ -2,7 +2,7 @@
  * What services may import. Nothing here starts the SDK (that is `./register`), so unit tests can import freely.
  */
 
-export { parseApiKeys, parseTenants, TELEMETRY_DEFAULTS, TelemetryConfigError } from './config';
+export { parseApiKeys, parseTenants, TELEMETRY_DEFAULTS } from './config';
 export { onShutdown, type ShutdownHook } from './shutdown';
 export { inSpan, markFailed } from './span';
 export { SpanAccounting, type SpanTotals } from './span-accounting';

@@ -6,7 +6,8 @@
  * accepting and finishes in-flight work), then the final span flush, then exit — each step bounded in time.
  */
 import { DiagLogLevel, diag } from '@opentelemetry/api';
-import { readTelemetryConfig, TelemetryConfigError } from './config';
+import { ConfigError } from '@otel-stack/config';
+import { readTelemetryConfig } from './config';
 import { diagToJsonLog, log } from './log';
 import { createSdk } from './sdk';
 import { installSignalHandlers } from './shutdown';
@@ -20,7 +21,7 @@ function start(): void {
   try {
     config = readTelemetryConfig();
   } catch (err) {
-    if (err instanceof TelemetryConfigError) {
+    if (err instanceof ConfigError) {
       log('error', `invalid configuration: ${err.message}`);
       process.exit(1);
     }

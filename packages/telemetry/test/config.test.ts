@@ -19,7 +19,7 @@ describe('readTelemetryConfig', () => {
 
   it.each([
     [{ TENANTS: 'tenant_a,bad tenant' }, /TENANTS: "bad tenant" is not a valid tenant name/],
-    [{ SHUTDOWN_DRAIN_TIMEOUT_MS: '-1' }, /SHUTDOWN_DRAIN_TIMEOUT_MS: expected whole milliseconds/],
+    [{ SHUTDOWN_DRAIN_TIMEOUT_MS: '-1' }, /SHUTDOWN_DRAIN_TIMEOUT_MS must be a whole number from 0 to 600000/],
     [{ SHUTDOWN_FLUSH_TIMEOUT_MS: 'soon' }, /SHUTDOWN_FLUSH_TIMEOUT_MS/],
     [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }, /OTLP\/gRPC only/],
     [{ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' }, /OTLP\/gRPC only/],

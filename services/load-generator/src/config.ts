@@ -1,3 +1,6 @@
+import { ConfigError, readNumber } from '@otel-stack/config';
+
+export { ConfigError };
 /**
  * load-generator configuration: every setting has an environment variable, a CLI flag (which wins) and a default,
  * and is validated up front so a typo fails in the first millisecond, not after a minute of traffic.
@@ -85,38 +88,18 @@ export const USAGE = `Usage: load-generator [options]        (every option also 
 Stops after --duration, or on SIGINT/SIGTERM (in-flight requests get --timeout-ms to finish).
 Customers and cards are fake: user<n>@example.com and the public test cards of DESIGN.md.`;
 
-export class LoadConfigError extends Error {
-  override name = 'LoadConfigError';
-}
-
 export class HelpRequested extends Error {
   override name = 'HelpRequested';
-}
-
-function number(name: string, raw: string, min: number, max: number, integer = false): number {
-  const value = Number(raw);
-  if (
-    raw.trim() === '' ||
-    !Number.isFinite(value) ||
-    value < min ||
-    value > max ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new LoadConfigError(
-      `${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got "${raw}"`,
-    );
-  }
-  return value;
 }
 
 /** `90`, `90s`, `1500ms`, `5m`, `1h` -> seconds. */
 export function parseDuration(name: string, raw: string, min: number, max: number): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(raw);
-  if (!match) throw new LoadConfigError(`${name} must be a duration like 30, 30s, 5m or 1h, got "${raw}"`);
+  if (!match) throw new ConfigError(`${name} must be a duration like 30, 30s, 5m or 1h, got "${raw}"`);
   const factor = { ms: 0.001, s: 1, m: 60, h: 3600 }[match[2] ?? 's'] ?? 1;
   const seconds = Number(match[1]) * factor;
   if (seconds < min || seconds > max) {
-    throw new LoadConfigError(`${name} must be between ${min}s and ${max}s, got "${raw}"`);
+    throw new ConfigError(`${name} must be between ${min}s and ${max}s, got "${raw}"`);
   }
   return seconds;
 }
@@ -130,15 +113,15 @@ export function parseTenantMix(raw: string): TenantShare[] {
     if (part === '') continue;
     const [name = '', weightRaw = '1', ...rest] = part.split(':').map((p) => p.trim());
     if (rest.length > 0 || !TENANT_NAME.test(name)) {
-      throw new LoadConfigError(`TENANT_MIX: "${part}" is not tenant:weight (e.g. tenant_a:45)`);
+      throw new ConfigError(`TENANT_MIX: "${part}" is not tenant:weight (e.g. tenant_a:45)`);
     }
-    if (seen.has(name)) throw new LoadConfigError(`TENANT_MIX: "${name}" appears twice`);
+    if (seen.has(name)) throw new ConfigError(`TENANT_MIX: "${name}" appears twice`);
     seen.add(name);
-    const weight = number(`TENANT_MIX weight of ${name}`, weightRaw, 0, 1_000_000);
+    const weight = readNumber(`TENANT_MIX weight of ${name}`, weightRaw, { min: 0, max: 1_000_000 });
     shares.push({ tenant: name === 'none' ? null : name, weight });
   }
   if (shares.reduce((sum, s) => sum + s.weight, 0) <= 0) {
-    throw new LoadConfigError('TENANT_MIX needs at least one tenant with a weight above 0');
+    throw new ConfigError('TENANT_MIX needs at least one tenant with a weight above 0');
   }
   return shares;
 }
@@ -156,9 +139,9 @@ export function readLoadConfig(argv: readonly string[], env: NodeJS.ProcessEnv =
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
     const key = FLAGS[flag];
-    if (key === undefined) throw new LoadConfigError(`unknown option "${arg}" (see --help)`);
+    if (key === undefined) throw new ConfigError(`unknown option "${arg}" (see --help)`);
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined) throw new LoadConfigError(`${flag} needs a value`);
+    if (value === undefined) throw new ConfigError(`${flag} needs a value`);
     values[key] = value;
   }
 
@@ -166,33 +149,36 @@ export function readLoadConfig(argv: readonly string[], env: NodeJS.ProcessEnv =
   try {
     target = new URL(values.TARGET_URL ?? '');
   } catch {
-    throw new LoadConfigError(`TARGET_URL must be an absolute http(s) URL, got "${values.TARGET_URL}"`);
+    throw new ConfigError(`TARGET_URL must be an absolute http(s) URL, got "${values.TARGET_URL}"`);
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw new LoadConfigError(`TARGET_URL must be http or https, got "${target.protocol}"`);
+    throw new ConfigError(`TARGET_URL must be http or https, got "${target.protocol}"`);
   }
-  const declineRate = number('DECLINE_RATE', values.DECLINE_RATE ?? '', 0, 1);
-  const failureRate = number('FAILURE_RATE', values.FAILURE_RATE ?? '', 0, 1);
+  const declineRate = readNumber('DECLINE_RATE', values.DECLINE_RATE ?? '', { min: 0, max: 1 });
+  const failureRate = readNumber('FAILURE_RATE', values.FAILURE_RATE ?? '', { min: 0, max: 1 });
   if (declineRate + failureRate > 1) {
-    throw new LoadConfigError(`DECLINE_RATE + FAILURE_RATE must not exceed 1, got ${declineRate + failureRate}`);
+    throw new ConfigError(`DECLINE_RATE + FAILURE_RATE must not exceed 1, got ${declineRate + failureRate}`);
   }
   const summary = values.SUMMARY_FORMAT;
   if (summary !== 'text' && summary !== 'json') {
-    throw new LoadConfigError(`SUMMARY_FORMAT must be text or json, got "${summary}"`);
+    throw new ConfigError(`SUMMARY_FORMAT must be text or json, got "${summary}"`);
   }
   const seedRaw = values.SEED ?? '';
   return {
     target,
-    rate: number('RATE', values.RATE ?? '', 0.1, 5000),
+    rate: readNumber('RATE', values.RATE ?? '', { min: 0.1, max: 5000 }),
     durationS: parseDuration('DURATION', values.DURATION ?? '', 0.1, 24 * 3600),
-    concurrency: number('CONCURRENCY', values.CONCURRENCY ?? '', 1, 1024, true),
+    concurrency: readNumber('CONCURRENCY', values.CONCURRENCY ?? '', { min: 1, max: 1024, integer: true }),
     tenants: parseTenantMix(values.TENANT_MIX ?? ''),
     declineRate,
     failureRate,
-    timeoutMs: number('TIMEOUT_MS', values.TIMEOUT_MS ?? '', 100, 120_000, true),
+    timeoutMs: readNumber('TIMEOUT_MS', values.TIMEOUT_MS ?? '', { min: 100, max: 120_000, integer: true }),
     reportEveryS: parseDuration('REPORT_EVERY', values.REPORT_EVERY ?? '', 0, 3600),
     waitS: parseDuration('WAIT', values.WAIT ?? '', 0, 3600),
-    seed: seedRaw === '' ? Math.floor(Math.random() * 2 ** 32) : number('SEED', seedRaw, 0, 2 ** 32 - 1, true),
+    seed:
+      seedRaw === ''
+        ? Math.floor(Math.random() * 2 ** 32)
+        : readNumber('SEED', seedRaw, { min: 0, max: 2 ** 32 - 1, integer: true }),
     json: summary === 'json',
   };
 }

@@ -3,7 +3,7 @@
  * Exit codes: 0 the run completed (402/502 answers are part of the scenario), 1 the target never answered,
  * 2 invalid configuration, 130 a second SIGINT/SIGTERM while draining.
  */
-import { HelpRequested, LoadConfigError, readLoadConfig } from './config';
+import { ConfigError, HelpRequested, readLoadConfig } from './config';
 import { LoadRun, waitUntilReady } from './runner';
 import { formatSummary, summarize } from './stats';
 
@@ -20,7 +20,7 @@ async function main(): Promise<number> {
       log(err.message);
       return 0;
     }
-    if (err instanceof LoadConfigError) {
+    if (err instanceof ConfigError) {
       process.stderr.write(`load-generator: ${err.message}\n`);
       return 2;
     }

@@ -1,10 +1,7 @@
-import {
-  type ApiKeys,
-  parseApiKeys,
-  parseTenants,
-  TELEMETRY_DEFAULTS,
-  TelemetryConfigError,
-} from '@otel-stack/telemetry';
+import { ConfigError, readLogLevel, readNumber } from '@otel-stack/config';
+import { type ApiKeys, parseApiKeys, parseTenants, TELEMETRY_DEFAULTS } from '@otel-stack/telemetry';
+
+export { ConfigError };
 
 /** order-api configuration: every variable, its default, and its validation, in one place. */
 export interface OrderApiConfig {
@@ -36,20 +33,7 @@ export const ORDER_API_DEFAULTS = {
   LOG_LEVEL: 'info',
 } as const;
 
-const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$/;
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-function integer(name: string, raw: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
 
 export function readOrderApiConfig(env: NodeJS.ProcessEnv = process.env): OrderApiConfig {
   const paymentServiceAddr = env.PAYMENT_SERVICE_ADDR ?? ORDER_API_DEFAULTS.PAYMENT_SERVICE_ADDR;
@@ -58,40 +42,17 @@ export function readOrderApiConfig(env: NodeJS.ProcessEnv = process.env): OrderA
       `PAYMENT_SERVICE_ADDR must be host:port (e.g. payment-service:50051), got "${paymentServiceAddr}"`,
     );
   }
-  const logLevel = env.LOG_LEVEL ?? ORDER_API_DEFAULTS.LOG_LEVEL;
-  if (!LOG_LEVELS.has(logLevel)) {
-    throw new ConfigError(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}, got "${logLevel}"`);
-  }
-  let apiKeys: ApiKeys | undefined;
-  try {
-    apiKeys = parseApiKeys(env.API_KEYS, parseTenants(env.TENANTS ?? TELEMETRY_DEFAULTS.TENANTS));
-  } catch (err) {
-    if (err instanceof TelemetryConfigError) throw new ConfigError(err.message);
-    throw err;
-  }
+  const whole = (name: keyof typeof ORDER_API_DEFAULTS, min: number, max: number) =>
+    readNumber(name, env[name] ?? ORDER_API_DEFAULTS[name], { min, max, integer: true });
   return {
-    apiKeys,
+    // Parsed with the telemetry bootstrap's parser; its errors are ConfigErrors too.
+    apiKeys: parseApiKeys(env.API_KEYS, parseTenants(env.TENANTS ?? TELEMETRY_DEFAULTS.TENANTS)),
     host: env.HOST ?? ORDER_API_DEFAULTS.HOST,
-    port: integer('PORT', env.PORT ?? ORDER_API_DEFAULTS.PORT, 0, 65535),
+    port: whole('PORT', 0, 65535),
     paymentServiceAddr,
-    paymentTimeoutMs: integer(
-      'PAYMENT_TIMEOUT_MS',
-      env.PAYMENT_TIMEOUT_MS ?? ORDER_API_DEFAULTS.PAYMENT_TIMEOUT_MS,
-      1,
-      60_000,
-    ),
-    batchConcurrency: integer(
-      'BATCH_CONCURRENCY',
-      env.BATCH_CONCURRENCY ?? ORDER_API_DEFAULTS.BATCH_CONCURRENCY,
-      1,
-      64,
-    ),
-    bodyLimitBytes: integer(
-      'BODY_LIMIT_BYTES',
-      env.BODY_LIMIT_BYTES ?? ORDER_API_DEFAULTS.BODY_LIMIT_BYTES,
-      1024,
-      10 * 1024 * 1024,
-    ),
-    logLevel,
+    paymentTimeoutMs: whole('PAYMENT_TIMEOUT_MS', 1, 60_000),
+    batchConcurrency: whole('BATCH_CONCURRENCY', 1, 64),
+    bodyLimitBytes: whole('BODY_LIMIT_BYTES', 1024, 10 * 1024 * 1024),
+    logLevel: readLogLevel(env.LOG_LEVEL ?? ORDER_API_DEFAULTS.LOG_LEVEL),
   };
 }

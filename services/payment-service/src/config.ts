@@ -1,3 +1,7 @@
+import { readLogLevel, readNumber } from '@otel-stack/config';
+
+export { ConfigError } from '@otel-stack/config';
+
 /** payment-service configuration: every variable, its default, and its validation, in one place. */
 export interface PaymentConfig {
   readonly port: number;
@@ -15,48 +19,18 @@ export const PAYMENT_DEFAULTS = {
   LOG_LEVEL: 'info',
 } as const;
 
-const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-function number(name: string, raw: string, min: number, max: number, integer: boolean): number {
-  const value = Number(raw);
-  if (
-    raw.trim() === '' ||
-    !Number.isFinite(value) ||
-    value < min ||
-    value > max ||
-    (integer && !Number.isInteger(value))
-  ) {
-    const kind = integer ? 'a whole number' : 'a number';
-    throw new ConfigError(`${name} must be ${kind} from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
 export function readPaymentConfig(env: NodeJS.ProcessEnv = process.env): PaymentConfig {
-  const logLevel = env.LOG_LEVEL ?? PAYMENT_DEFAULTS.LOG_LEVEL;
-  if (!LOG_LEVELS.has(logLevel)) {
-    throw new ConfigError(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}, got "${logLevel}"`);
-  }
   return {
-    port: number('PORT', env.PORT ?? PAYMENT_DEFAULTS.PORT, 0, 65535, true),
-    failureRate: number(
-      'PAYMENT_FAILURE_RATE',
-      env.PAYMENT_FAILURE_RATE ?? PAYMENT_DEFAULTS.PAYMENT_FAILURE_RATE,
-      0,
-      1,
-      false,
-    ),
-    latencyMs: number(
-      'PAYMENT_LATENCY_MS',
-      env.PAYMENT_LATENCY_MS ?? PAYMENT_DEFAULTS.PAYMENT_LATENCY_MS,
-      0,
-      60_000,
-      true,
-    ),
-    logLevel,
+    port: readNumber('PORT', env.PORT ?? PAYMENT_DEFAULTS.PORT, { min: 0, max: 65535, integer: true }),
+    failureRate: readNumber('PAYMENT_FAILURE_RATE', env.PAYMENT_FAILURE_RATE ?? PAYMENT_DEFAULTS.PAYMENT_FAILURE_RATE, {
+      min: 0,
+      max: 1,
+    }),
+    latencyMs: readNumber('PAYMENT_LATENCY_MS', env.PAYMENT_LATENCY_MS ?? PAYMENT_DEFAULTS.PAYMENT_LATENCY_MS, {
+      min: 0,
+      max: 60_000,
+      integer: true,
+    }),
+    logLevel: readLogLevel(env.LOG_LEVEL ?? PAYMENT_DEFAULTS.LOG_LEVEL),
   };
 }
