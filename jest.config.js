@@ -22,6 +22,7 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/services/*/test/**/*.test.ts'],
     },
+    // The collector distribution and its config, checked by the real binary (needs `pnpm pipeline:build`).
     { ...common, displayName: 'collector', testMatch: ['<rootDir>/collector/test/**/*.test.ts'] },
     // Compose file, Kubernetes manifests and the production bundles the images ship.
     { ...common, displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.test.ts'] },
@@ -30,6 +31,8 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
     },
+    // The whole pipeline as real processes: services, our collector, three Jaegers (needs `pnpm pipeline:build`).
+    { ...common, displayName: 'pipeline', testMatch: ['<rootDir>/test/pipeline/**/*.test.ts'] },
     // `pnpm bench --smoke`: the benchmark works and its output has the expected shape (not a timed test).
     { ...common, displayName: 'bench', testMatch: ['<rootDir>/test/bench/**/*.test.ts'] },
   ],

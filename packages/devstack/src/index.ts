@@ -1,6 +1,7 @@
 export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export {
   freePort,
+  ManagedProcess,
   RunningService,
   type ServiceName,
   type StartOptions,
@@ -10,3 +11,24 @@ export {
 } from './processes';
 export { type Stack, type StackOptions, startStack, withStack } from './stack';
 export { formatTraceTree } from './trace-tree';
+export { BINARIES, buildBinaries, missingBinaries, requireBinaries } from './binaries';
+export { Collector, type CollectorMetrics, type CollectorPorts, parsePrometheus, sumOf } from './collector';
+export { attr, Jaeger, type JaegerPorts, type OtlpKeyValue, type StoredSpan } from './jaeger';
+export {
+  BACKENDS,
+  type Backend,
+  freePipelinePorts,
+  Pipeline,
+  type PipelineOptions,
+  type PipelinePorts,
+  startPipeline,
+  withPipeline,
+} from './pipeline';
+export {
+  otlpTraceRequest,
+  randomSpanId,
+  randomTraceId,
+  type ResourceSpec,
+  type SpanSpec,
+  sendOtlpJson,
+} from './otlp-json';

@@ -69,21 +69,26 @@ process.once('SIGTERM', () => {
   process.kill(process.pid, 'SIGTERM');
 });
 
-/** Lines kept in memory per service; enough for any test, bounded for a long demo session. */
+/** Lines kept in memory per process; enough for any test, bounded for a long demo session. */
 const MAX_OUTPUT_LINES = 20_000;
 
-export class RunningService {
-  /** The lines the service wrote to stdout and stderr, in order (the most recent MAX_OUTPUT_LINES). */
+/** Registers a child so that it never outlives this process. */
+export function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
+/** A child process with its output collected line by line: a service, the collector or a Jaeger. */
+export class ManagedProcess {
+  /** The lines the process wrote to stdout and stderr, in order (the most recent MAX_OUTPUT_LINES). */
   readonly output: string[] = [];
-  readonly name: ServiceName;
-  readonly port: number;
+  readonly name: string;
   readonly child: ChildProcess;
   readonly #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly #lineListeners: Array<(line: string) => void> = [];
 
-  constructor(name: ServiceName, port: number, child: ChildProcess) {
+  constructor(name: string, child: ChildProcess) {
     this.name = name;
-    this.port = port;
     this.child = child;
     const collect = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
@@ -106,6 +111,10 @@ export class RunningService {
 
   get exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     return this.#exited;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** Parsed JSON log lines (non-JSON lines are skipped). */
@@ -134,13 +143,24 @@ export class RunningService {
   /** SIGTERM, then the exit status and how long the exit took. */
   async terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
     const started = Date.now();
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    if (this.running) this.child.kill('SIGTERM');
     const result = await this.#exited;
     return { ...result, ms: Date.now() - started };
   }
 
   kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.running) this.child.kill('SIGKILL');
+  }
+}
+
+/** One of our Node.js services. */
+export class RunningService extends ManagedProcess {
+  declare readonly name: ServiceName;
+  readonly port: number;
+
+  constructor(name: ServiceName, port: number, child: ChildProcess) {
+    super(name, child);
+    this.port = port;
   }
 }
 
@@ -181,7 +201,6 @@ function spawnService(name: ServiceName, port: number, options: StartOptions): R
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.ownProcessGroup ?? false,
   });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+  track(child);
   return new RunningService(name, port, child);
 }

@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { BINARIES, ROOT } from './binaries';
+import { ManagedProcess, track } from './processes';
+
+/** Jaeger's OTLP-shaped trace (query API v3): what the collector exported, as Jaeger stored it. */
+export interface OtlpKeyValue {
+  key: string;
+  value: { stringValue?: string; intValue?: string; boolValue?: boolean; doubleValue?: number };
+}
+export interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind?: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes?: OtlpKeyValue[];
+  events?: Array<{ name: string; attributes?: OtlpKeyValue[] }>;
+  status?: { code?: number; message?: string };
+}
+export interface OtlpResourceSpans {
+  resource?: { attributes?: OtlpKeyValue[] };
+  scopeSpans?: Array<{ spans?: OtlpSpan[] }>;
+}
+
+/** A span with its resource, flattened from the v3 answer. */
+export interface StoredSpan extends OtlpSpan {
+  resource: OtlpKeyValue[];
+}
+
+export interface JaegerPorts {
+  readonly otlpGrpc: number;
+  readonly queryHttp: number;
+  readonly queryGrpc: number;
+  readonly health: number;
+}
+
+const CONFIG = path.join(ROOT, 'tools/jaeger/config.yaml');
+
+/** The string value of attribute `key`, if any. */
+export function attr(attributes: OtlpKeyValue[] | undefined, key: string): string | undefined {
+  const value = attributes?.find((a) => a.key === key)?.value;
+  return value?.stringValue ?? value?.intValue;
+}
+
+/**
+ * One Jaeger v2 (built from its Go module) on loopback, with the native stack's config (tools/jaeger/config.yaml):
+ * in-memory storage, so a restart starts empty.
+ */
+export class Jaeger {
+  readonly name: string;
+  readonly ports: JaegerPorts;
+  #process: ManagedProcess | undefined;
+
+  constructor(name: string, ports: JaegerPorts) {
+    this.name = name;
+    this.ports = ports;
+  }
+
+  get process(): ManagedProcess | undefined {
+    return this.#process;
+  }
+
+  /** host:port of its OTLP/gRPC receiver, as the collector's exporter is configured. */
+  get otlpEndpoint(): string {
+    return `127.0.0.1:${this.ports.otlpGrpc}`;
+  }
+
+  get queryUrl(): string {
+    return `http://127.0.0.1:${this.ports.queryHttp}`;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(BINARIES.jaeger, [`--config=${CONFIG}`], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        JAEGER_OTLP_GRPC_PORT: String(this.ports.otlpGrpc),
+        JAEGER_QUERY_HTTP_PORT: String(this.ports.queryHttp),
+        JAEGER_QUERY_GRPC_PORT: String(this.ports.queryGrpc),
+        JAEGER_HEALTH_PORT: String(this.ports.health),
+        JAEGER_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    track(child);
+    this.#process = new ManagedProcess(`jaeger-${this.name}`, child);
+    await waitHealthy(this.#process, `http://127.0.0.1:${this.ports.health}/status`);
+  }
+
+  async stop(): Promise<void> {
+    await this.#process?.terminate();
+  }
+
+  async #get(pathAndQuery: string): Promise<Response> {
+    return fetch(`${this.queryUrl}${pathAndQuery}`, { signal: AbortSignal.timeout(10_000) });
+  }
+
+  /** Service names Jaeger has spans of. */
+  async services(): Promise<string[]> {
+    const body = (await (await this.#get('/api/services')).json()) as { data: string[] | null };
+    return body.data ?? [];
+  }
+
+  /** The trace as stored (v3 API), or undefined while Jaeger has no span of it. */
+  async trace(traceId: string): Promise<StoredSpan[] | undefined> {
+    const res = await this.#get(`/api/v3/traces/${traceId}`);
+    if (res.status === 404) return undefined;
+    if (!res.ok) throw new Error(`jaeger-${this.name}: GET trace ${traceId}: ${res.status} ${await res.text()}`);
+    const body = (await res.json()) as { result: { resourceSpans: OtlpResourceSpans[] } };
+    return body.result.resourceSpans.flatMap((rs) =>
+      (rs.scopeSpans ?? []).flatMap((ss) =>
+        (ss.spans ?? []).map((span) => ({ ...span, resource: rs.resource?.attributes ?? [] })),
+      ),
+    );
+  }
+
+  /**
+   * Everything Jaeger holds, as the raw JSON text of the v1 API (`/api/traces` per service: spans, tags, logs,
+   * process tags, warnings) and the trace IDs it contains.
+   */
+  async dump(): Promise<{ json: string; traceIds: Set<string> }> {
+    const parts: string[] = [];
+    const traceIds = new Set<string>();
+    for (const service of await this.services()) {
+      const text = await (await this.#get(`/api/traces?service=${encodeURIComponent(service)}&limit=10000&lookback=2h`)).text();
+      parts.push(text);
+      const body = JSON.parse(text) as { data: Array<{ traceID: string }> | null };
+      for (const trace of body.data ?? []) traceIds.add(trace.traceID);
+    }
+    return { json: parts.join('\n'), traceIds };
+  }
+}
+
+/** Polls an HTTP health endpoint until it answers 200; fails early with the output when the process exits. */
+export async function waitHealthy(proc: ManagedProcess, url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!proc.running) throw new Error(`${proc.name} exited before it was healthy:\n${proc.output.join('\n')}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${proc.name}: not healthy within ${timeoutMs} ms:\n${proc.output.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

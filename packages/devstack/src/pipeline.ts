@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { requireBinaries } from './binaries';
+import { Collector, type CollectorPorts, sumOf } from './collector';
+import { Jaeger, type JaegerPorts } from './jaeger';
+import { freePort, type RunningService, startService } from './processes';
+
+/** The backends the collector routes to: one Jaeger per configured tenant, and the shared default. */
+export const BACKENDS = ['tenant_a', 'tenant_b', 'default'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+/** The collector's exporter endpoint variables (the ones compose sets), by backend. */
+const ENDPOINT_VARIABLES: Record<Backend, string> = {
+  tenant_a: 'JAEGER_TENANT_A_ENDPOINT',
+  tenant_b: 'JAEGER_TENANT_B_ENDPOINT',
+  default: 'JAEGER_DEFAULT_ENDPOINT',
+};
+
+export interface PipelinePorts {
+  readonly orderApi: number;
+  readonly payment: number;
+  readonly collector: CollectorPorts;
+  readonly jaegers: Readonly<Record<Backend, JaegerPorts>>;
+}
+
+export interface PipelineOptions {
+  /** Fixed ports (`pnpm stack`); free loopback ports when absent (tests). */
+  readonly ports?: PipelinePorts;
+  /** The collector's file_storage directory; a fresh temporary one (removed at stop) when absent. */
+  readonly storageDir?: string;
+  /** More collector environment, e.g. TAIL_SAMPLING_PERCENTAGE. */
+  readonly collector?: Record<string, string>;
+  readonly payment?: Record<string, string>;
+  readonly orders?: Record<string, string>;
+  /** Start payment-service and order-api too (default true). */
+  readonly services?: boolean;
+  /** See StartOptions.ownProcessGroup. */
+  readonly ownProcessGroup?: boolean;
+}
+
+export async function freePipelinePorts(): Promise<PipelinePorts> {
+  const jaegerPorts = async (): Promise<JaegerPorts> => ({
+    otlpGrpc: await freePort(),
+    queryHttp: await freePort(),
+    queryGrpc: await freePort(),
+    health: await freePort(),
+  });
+  return {
+    orderApi: await freePort(),
+    payment: await freePort(),
+    collector: {
+      otlpGrpc: await freePort(),
+      otlpHttp: await freePort(),
+      health: await freePort(),
+      metrics: await freePort(),
+      pprof: await freePort(),
+      zpages: await freePort(),
+    },
+    jaegers: { tenant_a: await jaegerPorts(), tenant_b: await jaegerPorts(), default: await jaegerPorts() },
+  };
+}
+
+/**
+ * The whole pipeline as real processes on loopback: three Jaegers, the collector built from
+ * collector/builder-config.yaml running collector/otel-collector.yaml, payment-service and order-api exporting to it.
+ */
+export class Pipeline {
+  readonly ports: PipelinePorts;
+  readonly jaegers: Readonly<Record<Backend, Jaeger>>;
+  readonly collector: Collector;
+  readonly storageDir: string;
+  readonly #ownsStorage: boolean;
+  readonly #options: PipelineOptions;
+  payment: RunningService | undefined;
+  orders: RunningService | undefined;
+
+  constructor(ports: PipelinePorts, options: PipelineOptions) {
+    this.ports = ports;
+    this.#options = options;
+    this.#ownsStorage = options.storageDir === undefined;
+    this.storageDir = options.storageDir ?? mkdtempSync(path.join(os.tmpdir(), 'otelcol-storage-'));
+    this.jaegers = {
+      tenant_a: new Jaeger('tenant_a', ports.jaegers.tenant_a),
+      tenant_b: new Jaeger('tenant_b', ports.jaegers.tenant_b),
+      default: new Jaeger('default', ports.jaegers.default),
+    };
+    this.collector = this.newCollector();
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.ports.orderApi}`;
+  }
+
+  /** A collector on the same ports and storage (to start one again after stopping it). */
+  newCollector(): Collector {
+    const endpoints = Object.fromEntries(BACKENDS.map((b) => [ENDPOINT_VARIABLES[b], this.jaegers[b].otlpEndpoint]));
+    return new Collector({
+      ports: this.ports.collector,
+      env: { ...endpoints, COLLECTOR_STORAGE_DIR: this.storageDir, ...this.#options.collector },
+    });
+  }
+
+  async restartCollector(): Promise<void> {
+    await this.collector.stop();
+    (this as { collector: Collector }).collector = this.newCollector();
+    await this.collector.start();
+  }
+
+  async start(onProgress: (what: string) => void = () => {}): Promise<void> {
+    for (const backend of BACKENDS) {
+      onProgress(`jaeger ${backend}`);
+      await this.jaegers[backend].start();
+    }
+    onProgress('otel-collector');
+    await this.collector.start();
+    if (this.#options.services === false) return;
+    const group = { ownProcessGroup: this.#options.ownProcessGroup ?? false };
+    const otlp = { OTEL_EXPORTER_OTLP_ENDPOINT: this.collector.otlpGrpcEndpoint };
+    onProgress('payment-service');
+    this.payment = await startService('payment-service', {
+      ...group,
+      env: { ...otlp, PORT: String(this.ports.payment), ...this.#options.payment },
+    });
+    onProgress('order-api');
+    this.orders = await startService('order-api', {
+      ...group,
+      env: {
+        ...otlp,
+        HOST: '127.0.0.1',
+        PORT: String(this.ports.orderApi),
+        PAYMENT_SERVICE_ADDR: `127.0.0.1:${this.ports.payment}`,
+        ...this.#options.orders,
+      },
+    });
+  }
+
+  /**
+   * Waits until the collector holds no trace in tail sampling (it decides `decision_wait` after a trace's first
+   * span) and its exporters' queues are empty, i.e. everything it accepted is in a Jaeger. False on timeout.
+   */
+  async drained(timeoutMs = 30_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const metrics = await this.collector.metrics().catch(() => undefined);
+      if (
+        metrics &&
+        sumOf(metrics, 'otelcol_processor_tail_sampling_sampling_traces_on_memory') === 0 &&
+        sumOf(metrics, 'otelcol_exporter_queue_size') === 0
+      ) {
+        return true;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return false;
+  }
+
+  /**
+   * Stops everything, also what failed to start: the services first (they flush their spans into the collector),
+   * with `drain` the collector's last decisions and exports, then the collector (its persistent queues stay on
+   * disk) and the Jaegers.
+   */
+  async stop(options: { drain?: boolean } = {}): Promise<void> {
+    await Promise.all([this.orders?.terminate(), this.payment?.terminate()]);
+    if (options.drain && this.collector.process?.running) await this.drained();
+    await this.collector.stop();
+    await Promise.all(BACKENDS.map((b) => this.jaegers[b].stop()));
+    if (this.#ownsStorage) rmSync(this.storageDir, { recursive: true, force: true });
+  }
+}
+
+export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
+  requireBinaries();
+  const pipeline = new Pipeline(options.ports ?? (await freePipelinePorts()), options);
+  try {
+    await pipeline.start();
+  } catch (err) {
+    await pipeline.stop();
+    throw err;
+  }
+  return pipeline;
+}
+
+/** Runs `work` against a fresh pipeline and stops every process afterwards, also when `work` throws. */
+export async function withPipeline<T>(options: PipelineOptions, work: (p: Pipeline) => Promise<T>): Promise<T> {
+  const pipeline = await startPipeline(options);
+  try {
+    return await work(pipeline);
+  } finally {
+    await pipeline.stop();
+  }
+}
