@@ -1,10 +1,14 @@
-// Static checks of collector/otel-collector.yaml (and of it merged with the debug overlay) against the facts
-// about otelcol-contrib 0.159.0 kept in collector/facts/.
+// Cheap static checks of collector/otel-collector.yaml (and of it merged with the debug overlay), for what a run of
+// the real collector cannot show: the native stack and the tests move the listen addresses to loopback, so only
+// this file checks what a container needs (0.0.0.0), the variables compose and k8s set, and sizing rules.
+// Whether the collector accepts the config is validate.test.ts; what it does with data, masking.test.ts and
+// test/pipeline.
 import {
   CONFIG_PATH,
   DEBUG_OVERLAY_PATH,
   defined,
   get,
+  referenced,
   isMap,
   KINDS,
   type Kind,
@@ -16,10 +20,8 @@ import {
   type Yaml,
   type YamlMap,
 } from './lib/config';
-import { loadFacts } from './lib/facts';
-import { MASKING_PROCESSOR } from './lib/pipeline';
 
-const facts = loadFacts();
+const MASKING_PROCESSOR = 'transform/pii';
 const base = loadConfig([CONFIG_PATH]);
 const withDebug = loadConfig([CONFIG_PATH, DEBUG_OVERLAY_PATH]);
 const VARIANTS: Array<[string, YamlMap]> = [
@@ -27,86 +29,12 @@ const VARIANTS: Array<[string, YamlMap]> = [
   ['otel-collector.yaml + debug.yaml', withDebug],
 ];
 
-/** Component IDs a config refers to, by kind (pipelines and service.extensions). */
-function referenced(cfg: YamlMap): Record<Kind, Set<string>> {
-  const refs: Record<Kind, Set<string>> = {
-    receivers: new Set(),
-    processors: new Set(),
-    exporters: new Set(),
-    connectors: new Set(),
-    extensions: new Set(strings(get(cfg, 'service', 'extensions'))),
-  };
-  const connectors = new Set(defined(cfg, 'connectors'));
-  for (const p of pipelines(cfg)) {
-    for (const r of p.receivers) (connectors.has(r) ? refs.connectors : refs.receivers).add(r);
-    for (const x of p.processors) refs.processors.add(x);
-    for (const e of p.exporters) (connectors.has(e) ? refs.connectors : refs.exporters).add(e);
-  }
-  return refs;
-}
-
-function hasPath(v: Yaml | undefined, path: string[]): boolean {
-  const [head, ...rest] = path;
-  if (head === undefined) return true;
-  if (!isMap(v)) return false;
-  if (head === '*') return Object.values(v).some((x) => hasPath(x, rest));
-  return head in v && hasPath(v[head], rest);
-}
-
 describe.each(VARIANTS)('%s', (_name, cfg) => {
-  it('loads, has a service with pipelines, and every pipeline is complete', () => {
-    const ps = pipelines(cfg);
-    expect(ps.length).toBeGreaterThan(0);
-    for (const p of ps) {
-      expect(p.id).toMatch(/^traces(\/[a-z0-9_]+)?$/);
-      expect(p.receivers.length).toBeGreaterThan(0);
-      expect(p.exporters.length).toBeGreaterThan(0);
-    }
-  });
-
-  it('every component a pipeline or the service names is defined', () => {
-    const refs = referenced(cfg);
-    for (const kind of KINDS) {
-      const have = new Set(defined(cfg, kind));
-      for (const id of refs[kind]) expect(`${kind}: ${id} defined=${have.has(id)}`).toBe(`${kind}: ${id} defined=true`);
-    }
-  });
-
   it('every defined component is used', () => {
     const refs = referenced(cfg);
     for (const kind of KINDS) {
       for (const id of defined(cfg, kind))
         expect(`${kind}: ${id} used=${refs[kind].has(id)}`).toBe(`${kind}: ${id} used=true`);
-    }
-  });
-
-  it('every connector is an exporter of one pipeline and a receiver of another', () => {
-    for (const c of defined(cfg, 'connectors')) {
-      expect(pipelines(cfg).some((p) => p.exporters.includes(c))).toBe(true);
-      expect(pipelines(cfg).some((p) => p.receivers.includes(c))).toBe(true);
-    }
-  });
-
-  it(`every component type exists in ${facts.distribution} ${facts.version} under its current (non-deprecated) name`, () => {
-    for (const kind of KINDS) {
-      for (const id of defined(cfg, kind)) {
-        const type = typeOf(id);
-        const removed = facts.removed[kind]?.[type];
-        const alias = facts.deprecatedAliases[kind]?.[type];
-        expect(`${kind}/${type}${removed ? ` removed since ${removed.since}` : ''}`).toBe(`${kind}/${type}`);
-        expect(`${kind}/${type}${alias ? ` is a deprecated alias of ${alias.use}` : ''}`).toBe(`${kind}/${type}`);
-        expect(`${kind}/${type} known=${type in facts.components[kind]}`).toBe(`${kind}/${type} known=true`);
-      }
-    }
-  });
-
-  it('uses none of the removed keys or deprecated values', () => {
-    for (const k of facts.removedKeys)
-      expect(`${k.path.join('.')}: ${hasPath(cfg, k.path)}`).toBe(`${k.path.join('.')}: false`);
-    for (const [id, c] of Object.entries((cfg.connectors as YamlMap | undefined) ?? {})) {
-      if (typeOf(id) !== 'routing') continue;
-      const table = get(c, 'table');
-      for (const route of Array.isArray(table) ? table : []) expect(get(route, 'context')).not.toBe('request');
     }
   });
 });
@@ -155,11 +83,17 @@ describe('processors', () => {
     for (const p of ingest) expect(p.processors[0]).toBe('memory_limiter');
   });
 
-  it('the masking transform propagates errors (fails closed) and uses the flat, context-prefixed form', () => {
+  it('the masking transform propagates errors (fails closed)', () => {
     expect(get(base, 'processors', MASKING_PROCESSOR, 'error_mode')).toBe('propagate');
-    const statements = get(base, 'processors', MASKING_PROCESSOR, 'trace_statements');
-    expect(Array.isArray(statements)).toBe(true);
-    for (const s of statements as Yaml[]) expect(typeof s).toBe('string');
+  });
+
+  it('tail sampling remembers decisions for longer than it holds traces (late spans follow their trace)', () => {
+    const ts = get(base, 'processors', 'tail_sampling');
+    const held = get(ts, 'num_traces');
+    for (const cache of ['sampled_cache_size', 'non_sampled_cache_size']) {
+      const size = get(ts, 'decision_cache', cache);
+      expect(typeof size === 'number' && typeof held === 'number' && size > held).toBe(true);
+    }
   });
 
   it('the routing connector does not fall back to the default pipeline on errors', () => {
@@ -207,7 +141,6 @@ describe('exporters', () => {
     expect(typeof qs === 'number' && qs > 0).toBe(true);
     const nc = get(q, 'num_consumers');
     expect(typeof nc === 'number' && nc > 0).toBe(true);
-    // exporterhelper BatchConfig.Validate at v0.159.0: flush_timeout > 0, 0 <= min_size <= max_size, items|bytes
     const b = get(q, 'batch');
     expect(isMap(b)).toBe(true);
     expect(String(get(b, 'flush_timeout'))).toMatch(/^[0-9]+(ms|s)$/);

@@ -145,3 +145,22 @@ export function defined(cfg: YamlMap, kind: Kind): string[] {
 export function rawTraceStatements(raw: YamlMap, processorId: string): string[] {
   return strings(get(raw, 'processors', processorId, 'trace_statements'));
 }
+
+/** Component IDs a config refers to, by kind (pipelines and service.extensions). */
+export function referenced(cfg: YamlMap): Record<Kind, Set<string>> {
+  const refs: Record<Kind, Set<string>> = {
+    receivers: new Set(),
+    processors: new Set(),
+    exporters: new Set(),
+    connectors: new Set(),
+    extensions: new Set(strings(get(cfg, 'service', 'extensions'))),
+  };
+  const connectors = new Set(defined(cfg, 'connectors'));
+  for (const p of pipelines(cfg)) {
+    for (const r of p.receivers) (connectors.has(r) ? refs.connectors : refs.receivers).add(r);
+    for (const x of p.processors) refs.processors.add(x);
+    for (const e of p.exporters) (connectors.has(e) ? refs.connectors : refs.exporters).add(e);
+  }
+  return refs;
+}
+

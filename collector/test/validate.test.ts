@@ -1,0 +1,71 @@
+// `otelcol validate` of our collector distribution on every configuration we ship: the file alone, with the debug
+// overlay, and with the environment docker compose and the Kubernetes manifests give it. validate resolves the
+// environment, rejects unknown keys, runs every component's own checks and builds the pipelines (bad OTTL fails).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BINARIES, requireBinaries } from '@otel-stack/devstack';
+import { environmentOf, loadCompose } from '../../test/deploy/lib/compose';
+import { renderKustomization } from '../../test/deploy/lib/k8s';
+import { CONFIG_PATH, DEBUG_OVERLAY_PATH } from './lib/config';
+
+requireBinaries();
+
+function validate(configs: string[], env: Record<string, string> = {}): { status: number | null; output: string } {
+  const run = spawnSync(BINARIES.collector, ['validate', ...configs.map((c) => `--config=${c}`)], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+const ok = { status: 0, output: '' };
+
+describe('otelcol validate', () => {
+  it('accepts otel-collector.yaml with its defaults', () => {
+    expect(validate([CONFIG_PATH])).toEqual(ok);
+  });
+
+  it('accepts otel-collector.yaml merged with debug.yaml', () => {
+    expect(validate([CONFIG_PATH, DEBUG_OVERLAY_PATH])).toEqual(ok);
+  });
+
+  it('accepts it with the environment and arguments docker compose gives the collector', () => {
+    const service = loadCompose().resolved.services['otel-collector'];
+    if (!service) throw new Error('no otel-collector service in docker-compose.yml');
+    const bind = (service.volumes ?? []).find((v) => typeof v === 'object' && v.type === 'bind');
+    // The compose file mounts collector/otel-collector.yaml where --config points.
+    expect(bind).toMatchObject({ source: './collector/otel-collector.yaml', target: '/etc/otelcol-contrib/config.yaml' });
+    expect(service.command).toEqual(['--config=/etc/otelcol-contrib/config.yaml']);
+    expect(validate([CONFIG_PATH], Object.fromEntries(environmentOf(service)))).toEqual(ok);
+  });
+
+  it('accepts the ConfigMap and environment of the Kubernetes Deployment', () => {
+    const { objects } = renderKustomization();
+    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'otel-collector');
+    const container = deployment?.spec.template.spec.containers.find((c: { name: string }) => c.name === 'otel-collector');
+    const configMapName = deployment?.spec.template.spec.volumes.find((v: { configMap?: unknown }) => v.configMap)
+      ?.configMap.name;
+    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === configMapName);
+    const key = Object.keys(configMap?.data ?? {})[0];
+    if (!container || !configMap || !key) throw new Error('collector Deployment, container or ConfigMap not found');
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'k8s-collector-')), key);
+    writeFileSync(file, configMap.data[key]);
+    const env = Object.fromEntries(
+      (container.env as Array<{ name: string; value?: string }>).flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value]])),
+    );
+    expect(container.args).toEqual([`--config=/etc/otelcol-contrib/${key}`]);
+    expect(validate([file], env)).toEqual(ok);
+  });
+
+  it('rejects a config it cannot run (the check can fail)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bad-collector-'));
+    const bad = path.join(dir, 'bad.yaml');
+    writeFileSync(bad, 'processors:\n  transform/pii:\n    trace_statements:\n      - \'Mask(span.attributes["x"])\'\n');
+    const result = validate([CONFIG_PATH, bad]);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/Mask/);
+  });
+});
