@@ -22,7 +22,7 @@ const stored = new Map<Backend, Map<string, StoredSpan[]>>();
 const dumps = new Map<Backend, { json: string; traceIds: Set<string> }>();
 
 beforeAll(async () => {
-  pipeline = await startPipeline();
+  pipeline = await startPipeline({ collector: { TAIL_SAMPLING_PERCENTAGE: '100' } });
   for (const [tenant, backend] of TENANTS) {
     for (const card of ORDER_CARDS) sent.push({ ...(await sendOrder(pipeline.baseUrl, card, tenant)), backend });
   }

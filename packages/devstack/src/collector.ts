@@ -21,6 +21,8 @@ export interface CollectorOptions {
   readonly env: Record<string, string>;
   /** More config files merged over the main one (e.g. collector/debug.yaml). */
   readonly overlays?: readonly string[];
+  /** See StartOptions.ownProcessGroup. */
+  readonly ownProcessGroup?: boolean;
 }
 
 /**
@@ -93,6 +95,7 @@ export class Collector {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: this.options.ownProcessGroup ?? false,
     });
     track(child);
     this.#process = new ManagedProcess('otel-collector', child);

@@ -13,7 +13,7 @@ export { type Stack, type StackOptions, startStack, withStack } from './stack';
 export { formatTraceTree } from './trace-tree';
 export { BINARIES, buildBinaries, missingBinaries, requireBinaries } from './binaries';
 export { Collector, type CollectorMetrics, type CollectorPorts, parsePrometheus, sumOf } from './collector';
-export { attr, Jaeger, type JaegerPorts, type OtlpKeyValue, type StoredSpan } from './jaeger';
+export { attr, Jaeger, type JaegerPorts, type OtlpKeyValue, type StoredSpan, toReceivedSpan } from './jaeger';
 export {
   BACKENDS,
   type Backend,
@@ -32,3 +32,4 @@ export {
   type SpanSpec,
   sendOtlpJson,
 } from './otlp-json';
+export { STACK_PORT_VARIABLES, stackPorts } from './stack-ports';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { BINARIES, ROOT } from './binaries';
+import type { ReceivedSpan } from './otlp-receiver';
 import { ManagedProcess, track } from './processes';
 
 /** Jaeger's OTLP-shaped trace (query API v3): what the collector exported, as Jaeger stored it. */
@@ -72,7 +73,8 @@ export class Jaeger {
     return `http://127.0.0.1:${this.ports.queryHttp}`;
   }
 
-  async start(): Promise<void> {
+  /** `ownProcessGroup`: see StartOptions.ownProcessGroup. */
+  async start(options: { ownProcessGroup?: boolean } = {}): Promise<void> {
     const child = spawn(BINARIES.jaeger, [`--config=${CONFIG}`], {
       cwd: ROOT,
       env: {
@@ -84,6 +86,7 @@ export class Jaeger {
         JAEGER_LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.ownProcessGroup ?? false,
     });
     track(child);
     this.#process = new ManagedProcess(`jaeger-${this.name}`, child);
@@ -132,6 +135,29 @@ export class Jaeger {
     }
     return { json: parts.join('\n'), traceIds };
   }
+}
+
+/** A stored span in the shape the terminal tree printer takes. */
+export function toReceivedSpan(span: StoredSpan): ReceivedSpan {
+  const record = (kvs: OtlpKeyValue[] | undefined): Record<string, unknown> =>
+    Object.fromEntries((kvs ?? []).map((a) => [a.key, a.value.stringValue ?? a.value.intValue ?? a.value.boolValue ?? a.value.doubleValue]));
+  const KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'] as const;
+  const start = BigInt(span.startTimeUnixNano);
+  return {
+    service: attr(span.resource, 'service.name') ?? '?',
+    scope: '',
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId || undefined,
+    name: span.name,
+    kind: KINDS[span.kind ?? 0] ?? 'UNSPECIFIED',
+    attributes: record(span.attributes),
+    events: (span.events ?? []).map((e) => ({ name: e.name, attributes: record(e.attributes) })),
+    status: span.status?.code === 2 ? 'ERROR' : span.status?.code === 1 ? 'OK' : 'UNSET',
+    startTimeUnixNano: start,
+    durationMs: Number(BigInt(span.endTimeUnixNano) - start) / 1e6,
+    resource: record(span.resource),
+  };
 }
 
 /** Polls an HTTP health endpoint until it answers 200; fails early with the output when the process exits. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { requireBinaries } from './binaries';
 import { Collector, type CollectorPorts, sumOf } from './collector';
 import { Jaeger, type JaegerPorts } from './jaeger';
-import { freePort, type RunningService, startService } from './processes';
+import { freePort, type ManagedProcess, type RunningService, startService } from './processes';
 
 /** The backends the collector routes to: one Jaeger per configured tenant, and the shared default. */
 export const BACKENDS = ['tenant_a', 'tenant_b', 'default'] as const;
@@ -98,7 +98,18 @@ export class Pipeline {
     return new Collector({
       ports: this.ports.collector,
       env: { ...endpoints, COLLECTOR_STORAGE_DIR: this.storageDir, ...this.#options.collector },
+      ownProcessGroup: this.#options.ownProcessGroup ?? false,
     });
+  }
+
+  /** Every process of the pipeline started so far. */
+  processes(): ManagedProcess[] {
+    return [
+      ...BACKENDS.flatMap((b) => this.jaegers[b].process ?? []),
+      ...(this.collector.process ? [this.collector.process] : []),
+      ...(this.payment ? [this.payment] : []),
+      ...(this.orders ? [this.orders] : []),
+    ];
   }
 
   async restartCollector(): Promise<void> {
@@ -110,7 +121,7 @@ export class Pipeline {
   async start(onProgress: (what: string) => void = () => {}): Promise<void> {
     for (const backend of BACKENDS) {
       onProgress(`jaeger ${backend}`);
-      await this.jaegers[backend].start();
+      await this.jaegers[backend].start({ ownProcessGroup: this.#options.ownProcessGroup ?? false });
     }
     onProgress('otel-collector');
     await this.collector.start();

@@ -64,10 +64,19 @@ function killAll(): void {
 process.once('exit', killAll);
 // A test runner ending a worker with SIGTERM skips 'exit' handlers; orphaned services would keep exporting to a
 // port a later test's receiver may get. Kill them first, then die of the signal as before.
-process.once('SIGTERM', () => {
+function killAllAndDie(): void {
   killAll();
   process.kill(process.pid, 'SIGTERM');
-});
+}
+process.once('SIGTERM', killAllAndDie);
+
+/**
+ * For a program that stops its children itself on SIGTERM (`pnpm stack`, `pnpm demo`): without this, the handler
+ * above would kill them unflushed and signal this process a second time.
+ */
+export function stopChildrenYourselfOnSigterm(): void {
+  process.removeListener('SIGTERM', killAllAndDie);
+}
 
 /** Lines kept in memory per process; enough for any test, bounded for a long demo session. */
 const MAX_OUTPUT_LINES = 20_000;

@@ -1,0 +1,83 @@
+// `pnpm stack` as a user runs it: the CLI in the foreground, an order through it, its trace in the tenant's Jaeger,
+// SIGTERM, and nothing left listening. And a port already taken: one line naming the variable, nothing started.
+import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { freePort, STACK_PORT_VARIABLES } from '@otel-stack/devstack';
+import { CARDS } from '../integration/harness/orders';
+import { sendOrder } from './harness/traces';
+
+const CLI = path.resolve(__dirname, '../../packages/devstack/dist/stack-cli.js');
+
+async function freePortsEnv(): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const variable of STACK_PORT_VARIABLES) env[variable] = String(await freePort());
+  return env;
+}
+
+function runCli(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [CLI], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+it('runs the pipeline in the foreground, routes an order to its tenant, and stops everything on SIGTERM', async () => {
+  const env = await freePortsEnv();
+  const stack = runCli(env);
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!stack.output().includes('The stack is up')) {
+      if (stack.child.exitCode !== null || Date.now() > deadline) throw new Error(`stack did not start:\n${stack.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(stack.output()).toContain(`http://127.0.0.1:${env.JAEGER_TENANT_B_UI_PORT}/api/traces?service=order-api`);
+    const order = await sendOrder(`http://127.0.0.1:${env.ORDER_API_PORT}`, CARDS.approved, 'tenant_b');
+    expect(order.status).toBe(201);
+    const url = `http://127.0.0.1:${env.JAEGER_TENANT_B_UI_PORT}/api/v3/traces/${order.traceId}`;
+    const until = Date.now() + 30_000;
+    while ((await fetch(url)).status !== 200) {
+      if (Date.now() > until) throw new Error(`trace ${order.traceId} not in tenant_b's Jaeger:\n${stack.output()}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    stack.child.kill('SIGTERM');
+    expect(await stack.exited).toBe(0);
+    expect(stack.output()).toMatch(/SIGTERM: stopping[\s\S]*Stopped\./);
+    for (const variable of STACK_PORT_VARIABLES) expect(`${variable} ${await listening(Number(env[variable]))}`).toBe(`${variable} false`);
+  } finally {
+    stack.child.kill('SIGKILL');
+  }
+}, 120_000);
+
+it('a port already taken: one line naming the port and the variable that moves it, and nothing starts', async () => {
+  const env = await freePortsEnv();
+  const squatter = net.createServer();
+  await new Promise<void>((resolve) => squatter.listen(Number(env.COLLECTOR_OTLP_GRPC_PORT), '127.0.0.1', resolve));
+  try {
+    const stack = runCli(env);
+    expect(await stack.exited).toBe(1);
+    expect(stack.output().trim()).toBe(
+      `pnpm stack: port ${env.COLLECTOR_OTLP_GRPC_PORT} (collector OTLP/gRPC) is already in use: set COLLECTOR_OTLP_GRPC_PORT to another port`,
+    );
+    expect(await listening(Number(env.ORDER_API_PORT))).toBe(false);
+  } finally {
+    squatter.close();
+  }
+});
