@@ -12,19 +12,18 @@ export GOTOOLCHAIN=local
 
 go_env_log() { printf '[%s] %s\n' "$go_env_name" "$*" >&2; }
 
-# Exits with one line saying what is missing when there is no usable Go.
+# Exits with one line saying what is missing when there is no usable Go. GO_ENV_WITHOUT_GO, when set, is what the
+# caller offers instead (e.g. the test suites that need no Go).
 go_env_require() {
-  local version minor
+  local version minor instead="${GO_ENV_WITHOUT_GO:+, or $GO_ENV_WITHOUT_GO}"
   if ! command -v go >/dev/null 2>&1; then
-    go_env_log "Go 1.$go_env_min_minor or newer is needed to build the collector and Jaeger, and 'go' is not on PATH." \
-      "Install Go (e.g. 1.26), or run the suites that need no Go: ./scripts/pnpm test:node"
+    go_env_log "Go 1.$go_env_min_minor or newer is needed to build the collector and Jaeger and 'go' is not on PATH: install Go (e.g. 1.26)$instead"
     exit 1
   fi
   version="$(go env GOVERSION)"
   minor="$(printf '%s' "$version" | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
   if [ -z "$minor" ] || [ "$minor" -lt "$go_env_min_minor" ]; then
-    go_env_log "Go 1.$go_env_min_minor or newer is needed to build the collector and Jaeger; this machine has $version." \
-      "Install a newer Go, or run the suites that need no Go: ./scripts/pnpm test:node"
+    go_env_log "Go 1.$go_env_min_minor or newer is needed to build the collector and Jaeger and this machine has $version: install a newer Go$instead"
     exit 1
   fi
 }

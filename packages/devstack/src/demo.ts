@@ -1,29 +1,34 @@
 /**
- * `pnpm demo`: the stack without Docker. Starts payment-service and order-api as real processes with the real
- * telemetry preload, an OTLP/gRPC receiver that prints each trace as a tree, sends a few sample orders, and keeps
- * running for your own requests until Ctrl-C. `--once` exits after the samples (used by the test suite).
+ * `pnpm demo`: sample orders through the real pipeline -- both services, our collector distribution and one Jaeger
+ * per backend, as `pnpm stack` runs them -- and each tenant's traces read back from that tenant's Jaeger, masked.
+ * Keeps running for your own requests until Ctrl-C; `--once` exits after the samples (used by the test suite).
+ *
+ * Without Go (the collector and Jaeger are built from their Go modules) it falls back to the services and a local
+ * OTLP receiver that prints the raw spans: no masking, no routing, and it says so. `--receiver-only` forces that.
  */
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildBinaries, missingBinaries } from './binaries';
+import { toReceivedSpan } from './jaeger';
 import type { ReceivedSpan } from './otlp-receiver';
+import { BACKENDS, type Backend, type Pipeline } from './pipeline';
+import { randomSpanId, randomTraceId } from './otlp-json';
+import { stopChildrenYourselfOnSigterm } from './processes';
 import { type Stack, startStack } from './stack';
+import { describeStack, startNativeStack, stopOnSignals } from './stack-cli';
 import { formatTraceTree } from './trace-tree';
 
 const ONCE = process.argv.includes('--once');
-const HTTP_PORT = process.env.DEMO_HTTP_PORT ?? '8080';
-const GRPC_PORT = process.env.DEMO_GRPC_PORT ?? '50051';
-const OTLP_PORT = Number(process.env.DEMO_OTLP_PORT ?? '4317');
-/** A trace is printed once no span of it has arrived for this long. */
-const QUIET_MS = 1_000;
+const say = (line = '') => process.stdout.write(`${line}\n`);
 
-// Public test cards (DESIGN.md) and an obviously fake customer.
+// Public test cards and an obviously fake customer.
 const SAMPLES = [
-  { what: 'approved', tenant: 'tenant_a', card: '4242424242424242' },
-  { what: 'declined', tenant: 'tenant_b', card: '4000000000000002' },
-  { what: 'payment-service fails', tenant: 'tenant_a', card: '4000000000000119' },
-  { what: 'unknown tenant -> default', tenant: 'tenant_zz', card: '4242424242424242' },
-] as const;
+  { what: 'approved', tenant: 'tenant_a', backend: 'tenant_a', card: '4242424242424242' },
+  { what: 'declined', tenant: 'tenant_b', backend: 'tenant_b', card: '4000000000000002' },
+  { what: 'payment-service fails', tenant: 'tenant_a', backend: 'tenant_a', card: '4000000000000119' },
+  { what: 'unknown tenant -> default', tenant: 'tenant_zz', backend: 'default', card: '4242424242424242' },
+] as const satisfies ReadonlyArray<{ what: string; tenant: string; backend: Backend; card: string }>;
 
 function orderFor(card: string) {
   return {
@@ -33,7 +38,70 @@ function orderFor(card: string) {
   };
 }
 
-/** Buffers spans per trace and prints each trace once it has gone quiet. */
+/** Sends the samples, each with its own trace ID; returns them. */
+async function sendSamples(baseUrl: string): Promise<string[]> {
+  const traceIds: string[] = [];
+  for (const sample of SAMPLES) {
+    const traceId = randomTraceId();
+    traceIds.push(traceId);
+    const res = await fetch(`${baseUrl}/orders`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        baggage: `tenant_id=${sample.tenant}`,
+        traceparent: `00-${traceId}-${randomSpanId()}-01`,
+      },
+      body: JSON.stringify(orderFor(sample.card)),
+    });
+    const body = (await res.json()) as { error?: { code: string } };
+    const answer = body.error ? body.error.code : 'paid';
+    say(`POST /orders  baggage tenant_id=${sample.tenant}  card ${sample.card}  -> ${res.status} ${answer}  (${sample.what})`);
+  }
+  return traceIds;
+}
+
+const tryItLine = (baseUrl: string) => `  curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -H 'baggage: tenant_id=tenant_b' \\
+    -d '${JSON.stringify(orderFor('4242424242424242'))}'`;
+
+async function realPipelineDemo(): Promise<void> {
+  const pipeline: Pipeline = await startNativeStack();
+  const stop = stopOnSignals(pipeline);
+  say(`\nThe pipeline is up:\n${describeStack(pipeline)}\n`);
+  const traceIds = await sendSamples(pipeline.baseUrl);
+  say('\nWaiting for tail sampling to decide (10 s after a trace starts), then reading each Jaeger back...');
+  for (const backend of BACKENDS) {
+    const jaeger = pipeline.jaegers[backend];
+    const ids = traceIds.filter((_, i) => SAMPLES[i]?.backend === backend);
+    say(`\n=== jaeger ${backend}  ${jaeger.queryUrl}  (${ids.length} trace${ids.length === 1 ? '' : 's'})`);
+    for (const id of ids) {
+      const spans = await waitForStoredTrace(pipeline, backend, id);
+      say(spans ? formatTraceTree(spans) : `trace ${id}: not in this Jaeger after 30 s`);
+    }
+  }
+  say(`
+Stored as the collector left them: payment.card.number is **** + the last four digits, user.email is gone and
+user.hash holds its SHA-256, and every tenant's traces are in its own Jaeger only. Send your own:
+
+${tryItLine(pipeline.baseUrl)}
+`);
+  if (ONCE) return stop('--once');
+  say('Press Ctrl-C to stop.');
+}
+
+/** The trace once its span count has stopped growing (a trace can land in more than one export batch). */
+async function waitForStoredTrace(pipeline: Pipeline, backend: Backend, traceId: string): Promise<ReceivedSpan[] | undefined> {
+  const deadline = Date.now() + 30_000;
+  let last = -1;
+  while (Date.now() < deadline) {
+    const spans = await pipeline.jaegers[backend].trace(traceId);
+    if (spans && spans.length === last) return spans.map(toReceivedSpan);
+    last = spans?.length ?? -1;
+    await new Promise((r) => setTimeout(r, spans ? 1_000 : 500));
+  }
+  return undefined;
+}
+
+/** Buffers spans per trace and prints each trace once no span of it has arrived for a second. */
 class TracePrinter {
   readonly #pending = new Map<string, { spans: ReceivedSpan[]; timer: NodeJS.Timeout }>();
   printed = 0;
@@ -42,7 +110,7 @@ class TracePrinter {
     const entry = this.#pending.get(span.traceId) ?? { spans: [], timer: setTimeout(() => {}, 0) };
     clearTimeout(entry.timer);
     entry.spans.push(span);
-    entry.timer = setTimeout(() => this.#print(span.traceId), QUIET_MS);
+    entry.timer = setTimeout(() => this.#print(span.traceId), 1_000);
     this.#pending.set(span.traceId, entry);
   }
 
@@ -55,44 +123,24 @@ class TracePrinter {
     this.#pending.delete(traceId);
     if (!entry) return;
     this.printed++;
-    process.stdout.write(`\n${formatTraceTree(entry.spans)}\n`);
+    say(`\n${formatTraceTree(entry.spans)}`);
   }
 }
 
-async function sendSamples(baseUrl: string): Promise<void> {
-  for (const sample of SAMPLES) {
-    const res = await fetch(`${baseUrl}/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', baggage: `tenant_id=${sample.tenant}` },
-      body: JSON.stringify(orderFor(sample.card)),
-    });
-    const body = (await res.json()) as { traceId?: string; error?: { code: string } };
-    const answer = body.error ? body.error.code : `paid, traceId ${body.traceId}`;
-    console.log(
-      `POST /orders  baggage tenant_id=${sample.tenant}  card ${sample.card}  -> ${res.status} ${answer}  (${sample.what})`,
-    );
-  }
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-}
-
-async function main(): Promise<void> {
+async function receiverOnlyDemo(): Promise<void> {
   const logDir = mkdtempSync(path.join(os.tmpdir(), 'otel-demo-'));
   const printer = new TracePrinter();
   let stack: Stack;
   try {
     stack = await startStack({
-      otlpPort: OTLP_PORT,
+      otlpPort: Number(process.env.COLLECTOR_OTLP_GRPC_PORT ?? '4317'),
       ownProcessGroup: true,
-      orders: { PORT: HTTP_PORT, OTEL_BSP_SCHEDULE_DELAY: '200' },
-      payment: { PORT: GRPC_PORT, OTEL_BSP_SCHEDULE_DELAY: '200' },
+      orders: { PORT: process.env.ORDER_API_PORT ?? '8080', OTEL_BSP_SCHEDULE_DELAY: '200' },
+      payment: { PORT: process.env.PAYMENT_SERVICE_PORT ?? '50051', OTEL_BSP_SCHEDULE_DELAY: '200' },
     });
   } catch (err) {
     console.error(`Could not start the demo: ${String(err)}`);
-    console.error('Ports in use? Set DEMO_HTTP_PORT, DEMO_GRPC_PORT or DEMO_OTLP_PORT.');
+    console.error('Ports in use? Set ORDER_API_PORT, PAYMENT_SERVICE_PORT or COLLECTOR_OTLP_GRPC_PORT.');
     process.exit(1);
   }
   for (const service of [stack.orders, stack.payment]) {
@@ -101,40 +149,57 @@ async function main(): Promise<void> {
     service.onLine((line) => log.write(`${line}\n`));
   }
   stack.receiver.onSpan((span) => printer.add(span));
-
+  stopChildrenYourselfOnSigterm();
+  let stopping = false;
   const stop = async (signal: string) => {
-    console.log(`\n${signal}: stopping the services (they flush their spans first)...`);
+    if (stopping) return;
+    stopping = true;
+    say(`\n${signal}: stopping the services (they flush their spans first)...`);
     await stack.stop();
-    console.log('Stopped.');
+    say('Stopped.');
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('Ctrl-C'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  // Never leave orphans behind, whatever happens to this process.
+  process.on('SIGINT', () => void stop('Ctrl-C'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
   process.once('exit', () => {
     stack.orders.kill();
     stack.payment.kill();
   });
 
-  console.log(`order-api        ${stack.baseUrl}`);
-  console.log(
-    `payment-service  127.0.0.1:${stack.payment.port} (gRPC, reflection on: grpcurl -plaintext 127.0.0.1:${stack.payment.port} list)`,
-  );
-  console.log(`OTLP receiver    ${stack.receiver.endpoint} (prints every trace below)`);
-  console.log(`service logs     ${logDir}\n`);
-
+  say(`order-api        ${stack.baseUrl}`);
+  say(`payment-service  127.0.0.1:${stack.payment.port} (gRPC, reflection on)`);
+  say(`OTLP receiver    ${stack.receiver.endpoint} (prints every trace below, raw)`);
+  say(`service logs     ${logDir}\n`);
   await sendSamples(stack.baseUrl);
-  await waitUntil(() => printer.printed >= SAMPLES.length && printer.idle, 15_000);
+  const deadline = Date.now() + 15_000;
+  while (!(printer.printed >= SAMPLES.length && printer.idle) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  say(`
+These spans come straight from the services, UNMASKED: user.email and payment.card.number are recorded on purpose,
+and without the collector nothing masks or routes them. With Go installed, \`pnpm demo\` runs the real collector
+and shows what each tenant's Jaeger stores. Send your own:
 
-  console.log(`
-The spans above carry user.email and payment.card.number on purpose: in the Docker stack the collector masks them
-before any Jaeger sees them (collector/README.md). Send your own:
-
-  curl -s -X POST ${stack.baseUrl}/orders -H 'content-type: application/json' -H 'baggage: tenant_id=tenant_b' \\
-    -d '${JSON.stringify(orderFor('4242424242424242'))}'
+${tryItLine(stack.baseUrl)}
 `);
   if (ONCE) return stop('--once');
-  console.log('Press Ctrl-C to stop.');
+  say('Press Ctrl-C to stop.');
+}
+
+/** Why the real pipeline cannot run here, or undefined when it can (building what is missing first). */
+async function whyNoPipeline(): Promise<string | undefined> {
+  if (process.argv.includes('--receiver-only')) return '--receiver-only';
+  const missing = missingBinaries();
+  if (missing.length === 0) return (await buildBinaries()) ? undefined : 'the collector or Jaeger could not be rebuilt';
+  if (!(await buildBinaries())) return `no ${missing.join(' or ')} binary and it could not be built (Go is needed)`;
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  const why = await whyNoPipeline();
+  if (why === undefined) return realPipelineDemo();
+  say(`Receiver-only demo (${why}): the services export to a local OTLP receiver, without the collector.\n`);
+  return receiverOnlyDemo();
 }
 
 void main();

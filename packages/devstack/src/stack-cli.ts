@@ -73,7 +73,10 @@ export function describeStack(pipeline: Pipeline): string {
 }
 
 /** Stops on the first SIGINT/SIGTERM (flushing); a second one kills everything at once. */
-export function stopOnSignals(pipeline: Pipeline, onStopped: () => void = () => process.exit(0)): void {
+export function stopOnSignals(
+  pipeline: Pipeline,
+  onStopped: () => void = () => process.exit(0),
+): (reason: string) => Promise<void> {
   stopChildrenYourselfOnSigterm();
   let stopping = false;
   const stop = async (signal: string) => {
@@ -98,6 +101,7 @@ export function stopOnSignals(pipeline: Pipeline, onStopped: () => void = () => 
       void stop('exit').then(() => process.exit(1));
     });
   }
+  return stop;
 }
 
 async function main(): Promise<void> {

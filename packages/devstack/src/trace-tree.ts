@@ -9,6 +9,7 @@ const SHOWN_ATTRIBUTES = [
   'payment.outcome',
   'payment.decline_reason',
   'user.email',
+  'user.hash',
   'payment.card.number',
 ];
 
