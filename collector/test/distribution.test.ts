@@ -7,7 +7,16 @@ import { BINARIES, requireBinaries } from '@otel-stack/devstack';
 import YAML from 'yaml';
 import { parseDotEnv } from '../../test/deploy/lib/compose';
 import { renderKustomization } from '../../test/deploy/lib/k8s';
-import { COLLECTOR_DIR, CONFIG_PATH, DEBUG_OVERLAY_PATH, KINDS, type Kind, loadConfig, referenced, typeOf } from './lib/config';
+import {
+  COLLECTOR_DIR,
+  CONFIG_PATH,
+  DEBUG_OVERLAY_PATH,
+  KINDS,
+  type Kind,
+  loadConfig,
+  referenced,
+  typeOf,
+} from './lib/config';
 
 const ROOT = path.join(COLLECTOR_DIR, '..');
 const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');

@@ -35,7 +35,12 @@ function vectorCase(v: Vector, input = v.input): Case {
   const label = `${v.where}: ${v.name}`;
   switch (v.where) {
     case 'span':
-      return { label, span: { name: 'vector', attributes: { [key]: input } }, read: (s) => attr(s.attributes, key), expected: v.expected };
+      return {
+        label,
+        span: { name: 'vector', attributes: { [key]: input } },
+        read: (s) => attr(s.attributes, key),
+        expected: v.expected,
+      };
     case 'event':
       return {
         label,
@@ -44,9 +49,20 @@ function vectorCase(v: Vector, input = v.input): Case {
         expected: v.expected,
       };
     case 'resource':
-      return { label, resource: { [key]: input }, span: { name: 'vector' }, read: (s) => attr(s.resource, key), expected: v.expected };
+      return {
+        label,
+        resource: { [key]: input },
+        span: { name: 'vector' },
+        read: (s) => attr(s.resource, key),
+        expected: v.expected,
+      };
     case 'status':
-      return { label, span: { name: 'vector', status: { code: 2, message: input } }, read: (s) => s.status?.message, expected: v.expected };
+      return {
+        label,
+        span: { name: 'vector', status: { code: 2, message: input } },
+        read: (s) => s.status?.message,
+        expected: v.expected,
+      };
     case 'name':
       return { label, span: { name: input }, read: (s) => s.name, expected: v.expected };
   }
@@ -73,7 +89,10 @@ const NAMED_CASES: Case[] = [
   card(4242424242424242, '****4242'), // an int is stringified first
   {
     label: 'payment.card.number on a span event',
-    span: { name: 'charge', events: [{ name: 'charge', attributes: { 'payment.card.number': '4000 0000 0000 0002' } }] },
+    span: {
+      name: 'charge',
+      events: [{ name: 'charge', attributes: { 'payment.card.number': '4000 0000 0000 0002' } }],
+    },
     read: (s) => attr(s.events?.[0]?.attributes, 'payment.card.number'),
     expected: '****0002',
   },
@@ -121,7 +140,10 @@ const NAMED_CASES: Case[] = [
     span: {
       name: 'with-events',
       attributes: { 'payment.card.number': '4242424242424242', note: 'card 4000 0000 0000 0002' },
-      events: [{ name: 'e', attributes: {} }, { name: 'f', attributes: {} }],
+      events: [
+        { name: 'e', attributes: {} },
+        { name: 'f', attributes: {} },
+      ],
     },
     read: (s) => [attr(s.attributes, 'payment.card.number'), attr(s.attributes, 'note')],
     expected: ['****4242', 'card ****0002'],

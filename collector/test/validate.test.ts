@@ -37,7 +37,10 @@ describe('otelcol validate', () => {
     if (!service) throw new Error('no otel-collector service in docker-compose.yml');
     const bind = (service.volumes ?? []).find((v) => typeof v === 'object' && v.type === 'bind');
     // The compose file mounts collector/otel-collector.yaml where --config points.
-    expect(bind).toMatchObject({ source: './collector/otel-collector.yaml', target: '/etc/otelcol-contrib/config.yaml' });
+    expect(bind).toMatchObject({
+      source: './collector/otel-collector.yaml',
+      target: '/etc/otelcol-contrib/config.yaml',
+    });
     expect(service.command).toEqual(['--config=/etc/otelcol-contrib/config.yaml']);
     expect(validate([CONFIG_PATH], Object.fromEntries(environmentOf(service)))).toEqual(ok);
   });
@@ -45,7 +48,9 @@ describe('otelcol validate', () => {
   it('accepts the ConfigMap and environment of the Kubernetes Deployment', () => {
     const { objects } = renderKustomization();
     const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'otel-collector');
-    const container = deployment?.spec.template.spec.containers.find((c: { name: string }) => c.name === 'otel-collector');
+    const container = deployment?.spec.template.spec.containers.find(
+      (c: { name: string }) => c.name === 'otel-collector',
+    );
     const configMapName = deployment?.spec.template.spec.volumes.find((v: { configMap?: unknown }) => v.configMap)
       ?.configMap.name;
     const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === configMapName);
@@ -54,7 +59,9 @@ describe('otelcol validate', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'k8s-collector-')), key);
     writeFileSync(file, configMap.data[key]);
     const env = Object.fromEntries(
-      (container.env as Array<{ name: string; value?: string }>).flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value]])),
+      (container.env as Array<{ name: string; value?: string }>).flatMap((e) =>
+        e.value === undefined ? [] : [[e.name, e.value]],
+      ),
     );
     expect(container.args).toEqual([`--config=/etc/otelcol-contrib/${key}`]);
     expect(validate([file], env)).toEqual(ok);
@@ -63,7 +70,10 @@ describe('otelcol validate', () => {
   it('rejects a config it cannot run (the check can fail)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bad-collector-'));
     const bad = path.join(dir, 'bad.yaml');
-    writeFileSync(bad, 'processors:\n  transform/pii:\n    trace_statements:\n      - \'Mask(span.attributes["x"])\'\n');
+    writeFileSync(
+      bad,
+      'processors:\n  transform/pii:\n    trace_statements:\n      - \'Mask(span.attributes["x"])\'\n',
+    );
     const result = validate([CONFIG_PATH, bad]);
     expect(result.status).not.toBe(0);
     expect(result.output).toMatch(/Mask/);

@@ -10,10 +10,14 @@ it('without the collector: prints the raw trees from a local receiver, says why 
     PAYMENT_SERVICE_PORT: String(await freePort()),
     COLLECTOR_OTLP_GRPC_PORT: String(await freePort()),
   };
-  const demo = spawn(process.execPath, [require.resolve('@otel-stack/devstack/dist/demo.js'), '--once', '--receiver-only'], {
-    cwd: path.resolve(__dirname, '../..'),
-    env,
-  });
+  const demo = spawn(
+    process.execPath,
+    [require.resolve('@otel-stack/devstack/dist/demo.js'), '--once', '--receiver-only'],
+    {
+      cwd: path.resolve(__dirname, '../..'),
+      env,
+    },
+  );
   let output = '';
   demo.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();

@@ -39,11 +39,19 @@ describe('a tenant Jaeger down and back', () => {
     const others = await sendOrders('tenant_a', 2);
     expect([...whileDown, ...others].map((o) => o.status)).toEqual([201, 201, 201, 201, 201]);
     // tenant_a is not held up by tenant_b's outage.
-    await waitForTraces(pipeline.jaegers.tenant_a, others.map((o) => o.traceId));
+    await waitForTraces(
+      pipeline.jaegers.tenant_a,
+      others.map((o) => o.traceId),
+    );
     await waitUntilQueued();
 
     await pipeline.jaegers.tenant_b.start();
-    await waitForTraces(pipeline.jaegers.tenant_b, whileDown.map((o) => o.traceId), undefined, 60_000);
+    await waitForTraces(
+      pipeline.jaegers.tenant_b,
+      whileDown.map((o) => o.traceId),
+      undefined,
+      60_000,
+    );
 
     expect(await pipeline.drained()).toBe(true);
     const metrics = await pipeline.collector.metrics();
@@ -68,7 +76,12 @@ describe('the collector stopped while a Jaeger is down', () => {
     await pipeline.restartCollector();
     await pipeline.jaegers.tenant_b.start();
 
-    const stored = await waitForTraces(pipeline.jaegers.tenant_b, queued.map((o) => o.traceId), undefined, 60_000);
+    const stored = await waitForTraces(
+      pipeline.jaegers.tenant_b,
+      queued.map((o) => o.traceId),
+      undefined,
+      60_000,
+    );
     expect(stored.size).toBe(queued.length);
     expect(await pipeline.drained()).toBe(true);
     const after = await pipeline.collector.metrics();

@@ -1,7 +1,7 @@
 // The real pipeline end to end: both services, our collector distribution running collector/otel-collector.yaml,
 // three Jaegers. Orders for every kind of tenant go in; what each Jaeger holds is read back through its query API.
 import { createHash } from 'node:crypto';
-import { attr, BACKENDS, type Backend, type Pipeline, startPipeline, type StoredSpan } from '@otel-stack/devstack';
+import { attr, BACKENDS, type Backend, type Pipeline, type StoredSpan, startPipeline } from '@otel-stack/devstack';
 import { CARDS, FAKE_EMAIL } from '../integration/harness/orders';
 import { exportedSpans, type SentOrder, sendOrder, waitForTraces } from './harness/traces';
 
@@ -120,7 +120,8 @@ describe('nothing lost', () => {
     expect(await pipeline.drained()).toBe(true);
     let storedSpans = 0;
     for (const backend of BACKENDS) {
-      for (const id of dumps.get(backend)?.traceIds ?? []) storedSpans += (await pipeline.jaegers[backend].trace(id))?.length ?? 0;
+      for (const id of dumps.get(backend)?.traceIds ?? [])
+        storedSpans += (await pipeline.jaegers[backend].trace(id))?.length ?? 0;
     }
     expect(storedSpans).toBe(exported);
   });

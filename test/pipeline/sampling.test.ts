@@ -3,9 +3,9 @@
 import {
   BACKENDS,
   type Pipeline,
+  type RunningService,
   randomSpanId,
   randomTraceId,
-  type RunningService,
   sendOtlpJson,
   startPipeline,
   startService,
@@ -42,7 +42,13 @@ beforeAll(async () => {
     {
       resource: { 'service.name': 'sampling-probe' },
       spans: [
-        { traceId: mixedTraceId, spanId: mixedSpans.error, name: 'fails', attributes: { 'tenant.id': 'tenant_a' }, status: { code: 2 } },
+        {
+          traceId: mixedTraceId,
+          spanId: mixedSpans.error,
+          name: 'fails',
+          attributes: { 'tenant.id': 'tenant_a' },
+          status: { code: 2 },
+        },
         { traceId: mixedTraceId, spanId: mixedSpans.ok, parentSpanId: mixedSpans.error, name: 'fine' },
       ],
     },

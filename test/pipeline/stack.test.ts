@@ -15,8 +15,15 @@ async function freePortsEnv(): Promise<Record<string, string>> {
   return env;
 }
 
-function runCli(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [CLI], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function runCli(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, [CLI], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => {
     output += c.toString();
@@ -45,7 +52,8 @@ it('runs the pipeline in the foreground, routes an order to its tenant, and stop
   try {
     const deadline = Date.now() + 60_000;
     while (!stack.output().includes('The stack is up')) {
-      if (stack.child.exitCode !== null || Date.now() > deadline) throw new Error(`stack did not start:\n${stack.output()}`);
+      if (stack.child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`stack did not start:\n${stack.output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(stack.output()).toContain(`http://127.0.0.1:${env.JAEGER_TENANT_B_UI_PORT}/api/traces?service=order-api`);
@@ -60,7 +68,8 @@ it('runs the pipeline in the foreground, routes an order to its tenant, and stop
     stack.child.kill('SIGTERM');
     expect(await stack.exited).toBe(0);
     expect(stack.output()).toMatch(/SIGTERM: stopping[\s\S]*Stopped\./);
-    for (const variable of STACK_PORT_VARIABLES) expect(`${variable} ${await listening(Number(env[variable]))}`).toBe(`${variable} false`);
+    for (const variable of STACK_PORT_VARIABLES)
+      expect(`${variable} ${await listening(Number(env[variable]))}`).toBe(`${variable} false`);
   } finally {
     stack.child.kill('SIGKILL');
   }

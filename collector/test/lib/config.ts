@@ -163,4 +163,3 @@ export function referenced(cfg: YamlMap): Record<Kind, Set<string>> {
   }
   return refs;
 }
-

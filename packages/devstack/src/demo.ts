@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildBinaries, missingBinaries } from './binaries';
 import { toReceivedSpan } from './jaeger';
+import { randomSpanId, randomTraceId } from './otlp-json';
 import type { ReceivedSpan } from './otlp-receiver';
 import { BACKENDS, type Backend, type Pipeline } from './pipeline';
-import { randomSpanId, randomTraceId } from './otlp-json';
 import { stopChildrenYourselfOnSigterm } from './processes';
 import { type Stack, startStack } from './stack';
 import { describeStack, startNativeStack, stopOnSignals } from './stack-cli';
@@ -55,12 +55,16 @@ async function sendSamples(baseUrl: string): Promise<string[]> {
     });
     const body = (await res.json()) as { error?: { code: string } };
     const answer = body.error ? body.error.code : 'paid';
-    say(`POST /orders  baggage tenant_id=${sample.tenant}  card ${sample.card}  -> ${res.status} ${answer}  (${sample.what})`);
+    say(
+      `POST /orders  baggage tenant_id=${sample.tenant}  card ${sample.card}  -> ${res.status} ${answer}  (${sample.what})`,
+    );
   }
   return traceIds;
 }
 
-const tryItLine = (baseUrl: string) => `  curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -H 'baggage: tenant_id=tenant_b' \\
+const tryItLine = (
+  baseUrl: string,
+) => `  curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -H 'baggage: tenant_id=tenant_b' \\
     -d '${JSON.stringify(orderFor('4242424242424242'))}'`;
 
 async function realPipelineDemo(): Promise<void> {
@@ -89,7 +93,11 @@ ${tryItLine(pipeline.baseUrl)}
 }
 
 /** The trace once its span count has stopped growing (a trace can land in more than one export batch). */
-async function waitForStoredTrace(pipeline: Pipeline, backend: Backend, traceId: string): Promise<ReceivedSpan[] | undefined> {
+async function waitForStoredTrace(
+  pipeline: Pipeline,
+  backend: Backend,
+  traceId: string,
+): Promise<ReceivedSpan[] | undefined> {
   const deadline = Date.now() + 30_000;
   let last = -1;
   while (Date.now() < deadline) {

@@ -1,19 +1,15 @@
-export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
-export {
-  freePort,
-  ManagedProcess,
-  RunningService,
-  type ServiceName,
-  type StartOptions,
-  startService,
-  TEST_ENV,
-  unusedPort,
-} from './processes';
-export { type Stack, type StackOptions, startStack, withStack } from './stack';
-export { formatTraceTree } from './trace-tree';
 export { BINARIES, buildBinaries, missingBinaries, requireBinaries } from './binaries';
 export { Collector, type CollectorMetrics, type CollectorPorts, parsePrometheus, sumOf } from './collector';
 export { attr, Jaeger, type JaegerPorts, type OtlpKeyValue, type StoredSpan, toReceivedSpan } from './jaeger';
+export {
+  otlpTraceRequest,
+  type ResourceSpec,
+  randomSpanId,
+  randomTraceId,
+  type SpanSpec,
+  sendOtlpJson,
+} from './otlp-json';
+export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export {
   BACKENDS,
   type Backend,
@@ -25,11 +21,15 @@ export {
   withPipeline,
 } from './pipeline';
 export {
-  otlpTraceRequest,
-  randomSpanId,
-  randomTraceId,
-  type ResourceSpec,
-  type SpanSpec,
-  sendOtlpJson,
-} from './otlp-json';
+  freePort,
+  ManagedProcess,
+  RunningService,
+  type ServiceName,
+  type StartOptions,
+  startService,
+  TEST_ENV,
+  unusedPort,
+} from './processes';
+export { type Stack, type StackOptions, startStack, withStack } from './stack';
 export { STACK_PORT_VARIABLES, stackPorts } from './stack-ports';
+export { formatTraceTree } from './trace-tree';

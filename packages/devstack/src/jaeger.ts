@@ -128,7 +128,9 @@ export class Jaeger {
     const parts: string[] = [];
     const traceIds = new Set<string>();
     for (const service of await this.services()) {
-      const text = await (await this.#get(`/api/traces?service=${encodeURIComponent(service)}&limit=10000&lookback=2h`)).text();
+      const text = await (
+        await this.#get(`/api/traces?service=${encodeURIComponent(service)}&limit=10000&lookback=2h`)
+      ).text();
       parts.push(text);
       const body = JSON.parse(text) as { data: Array<{ traceID: string }> | null };
       for (const trace of body.data ?? []) traceIds.add(trace.traceID);
@@ -140,7 +142,12 @@ export class Jaeger {
 /** A stored span in the shape the terminal tree printer takes. */
 export function toReceivedSpan(span: StoredSpan): ReceivedSpan {
   const record = (kvs: OtlpKeyValue[] | undefined): Record<string, unknown> =>
-    Object.fromEntries((kvs ?? []).map((a) => [a.key, a.value.stringValue ?? a.value.intValue ?? a.value.boolValue ?? a.value.doubleValue]));
+    Object.fromEntries(
+      (kvs ?? []).map((a) => [
+        a.key,
+        a.value.stringValue ?? a.value.intValue ?? a.value.boolValue ?? a.value.doubleValue,
+      ]),
+    );
   const KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'] as const;
   const start = BigInt(span.startTimeUnixNano);
   return {
@@ -171,7 +178,8 @@ export async function waitHealthy(proc: ManagedProcess, url: string, timeoutMs =
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${proc.name}: not healthy within ${timeoutMs} ms:\n${proc.output.join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(`${proc.name}: not healthy within ${timeoutMs} ms:\n${proc.output.join('\n')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -24,16 +24,26 @@ export async function unusedPort(): Promise<number> {
   }
 }
 
-/** A free TCP port on loopback (released just before the service binds it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+// Ports handed out by freePort(), so one process never gets the same port twice (the kernel may hand a just-released
+// port out again at once, and a pipeline asks for twenty in a row).
+const handedOut = new Set<number>();
+
+/** A free TCP port on loopback (released just before the service binds it), never one handed out before. */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /**

@@ -33,7 +33,9 @@ export async function startNativeStack(options: { quiet?: boolean } = {}): Promi
   const pipeline = new Pipeline(ports.ports, {
     storageDir: path.join(STACK_DIR, 'file_storage'),
     ownProcessGroup: true,
-    collector: process.env.TAIL_SAMPLING_PERCENTAGE ? { TAIL_SAMPLING_PERCENTAGE: process.env.TAIL_SAMPLING_PERCENTAGE } : {},
+    collector: process.env.TAIL_SAMPLING_PERCENTAGE
+      ? { TAIL_SAMPLING_PERCENTAGE: process.env.TAIL_SAMPLING_PERCENTAGE }
+      : {},
   });
   const logDir = path.join(STACK_DIR, 'logs');
   mkdirSync(logDir, { recursive: true });
@@ -86,7 +88,9 @@ export function stopOnSignals(
       process.exit(130);
     }
     stopping = true;
-    say(`\n${signal}: stopping -- the services flush their spans, the collector decides its last traces (up to 10 s)...`);
+    say(
+      `\n${signal}: stopping -- the services flush their spans, the collector decides its last traces (up to 10 s)...`,
+    );
     await pipeline.stop({ drain: true });
     say('Stopped.');
     onStopped();
@@ -97,7 +101,9 @@ export function stopOnSignals(
   for (const proc of pipeline.processes()) {
     void proc.exited.then(({ code, signal }) => {
       if (stopping) return;
-      console.error(`${proc.name} exited (${signal ?? code}); stopping the stack. Its log: .build/stack/logs/${proc.name}.log`);
+      console.error(
+        `${proc.name} exited (${signal ?? code}); stopping the stack. Its log: .build/stack/logs/${proc.name}.log`,
+      );
       void stop('exit').then(() => process.exit(1));
     });
   }

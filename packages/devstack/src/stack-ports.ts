@@ -55,7 +55,10 @@ function dotEnvPorts(): Map<string, string> {
 export class PortError extends Error {}
 
 /** The stack's ports: the environment, else .env, else the native default; each must be a valid, distinct port. */
-export function stackPorts(env: NodeJS.ProcessEnv = process.env): { ports: PipelinePorts; settings: Map<number, PortSetting> } {
+export function stackPorts(env: NodeJS.ProcessEnv = process.env): {
+  ports: PipelinePorts;
+  settings: Map<number, PortSetting>;
+} {
   const fromFile = dotEnvPorts();
   const value = {} as Record<PortKey, number>;
   const byPort = new Map<number, PortSetting>();

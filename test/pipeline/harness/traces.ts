@@ -65,7 +65,9 @@ export async function waitForTraces(
     if (found.size === traceIds.length) return found;
     if (Date.now() > deadline) {
       const missing = traceIds.filter((id) => !found.has(id));
-      throw new Error(`jaeger-${jaeger.name}: ${missing.length} of ${traceIds.length} traces missing: ${missing.join(' ')}`);
+      throw new Error(
+        `jaeger-${jaeger.name}: ${missing.length} of ${traceIds.length} traces missing: ${missing.join(' ')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 500));
   }
