@@ -1,0 +1,40 @@
+// Nothing outlives a failing test: a process that starts the whole pipeline and then dies of an uncaught error
+// leaves no service, collector or Jaeger behind (devstack kills its children when its process exits).
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+
+const SCRIPT = `
+const { startPipeline } = require('@otel-stack/devstack');
+startPipeline().then((p) => {
+  const ports = [p.ports.orderApi, p.ports.payment, ...Object.values(p.ports.collector),
+    ...Object.values(p.ports.jaegers).flatMap((j) => Object.values(j))];
+  console.log(JSON.stringify(ports));
+  throw new Error('a test failed');
+});
+`;
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+it('a crash after starting the pipeline leaves nothing listening', async () => {
+  const child = spawn(process.execPath, ['-e', SCRIPT], { cwd: __dirname, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  expect(code).toBe(1);
+  const ports = JSON.parse(stdout.trim().split('\n')[0] ?? '[]') as number[];
+  expect(ports).toHaveLength(20);
+  // SIGKILL is immediate, but the kernel may take a moment to close the sockets.
+  await new Promise((r) => setTimeout(r, 500));
+  for (const port of ports) expect(`${port} ${await listening(port)}`).toBe(`${port} false`);
+}, 60_000);
