@@ -1,7 +1,9 @@
 // `pnpm stack` as a user runs it: the CLI in the foreground, an order through it, its trace in the tenant's Jaeger,
 // SIGTERM, and nothing left listening. And a port already taken: one line naming the variable, nothing started.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { freePort, STACK_PORT_VARIABLES } from '@otel-stack/devstack';
 import { CARDS } from '../integration/harness/orders';
@@ -10,7 +12,8 @@ import { sendOrder } from './harness/traces';
 const CLI = path.resolve(__dirname, '../../packages/devstack/dist/stack-cli.js');
 
 async function freePortsEnv(): Promise<Record<string, string>> {
-  const env: Record<string, string> = {};
+  // A queue and logs of its own: never the developer's .build/stack, nor another test's.
+  const env: Record<string, string> = { STACK_DIR: mkdtempSync(path.join(os.tmpdir(), 'stack-test-')) };
   for (const variable of STACK_PORT_VARIABLES) env[variable] = String(await freePort());
   return env;
 }

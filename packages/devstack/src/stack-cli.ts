@@ -12,7 +12,9 @@ import { BACKENDS, Pipeline } from './pipeline';
 import { stopChildrenYourselfOnSigterm } from './processes';
 import { checkPortsFree, PortError, stackPorts } from './stack-ports';
 
-const STACK_DIR = path.join(ROOT, '.build/stack');
+// The collector's persistent queue and the logs; STACK_DIR moves them (two stacks must never share a queue: the
+// second collector cannot open it and fails to start with "failed to start ... exporter: timeout").
+const STACK_DIR = process.env.STACK_DIR ? path.resolve(process.env.STACK_DIR) : path.join(ROOT, '.build/stack');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Starts the stack and resolves once it is up, or prints one line why not and exits 1. */
@@ -68,7 +70,7 @@ export function describeStack(pipeline: Pipeline): string {
     `  payment-service  127.0.0.1:${ports.payment}  (gRPC; reflection on)`,
     `  otel-collector   OTLP gRPC 127.0.0.1:${c.otlpGrpc}, HTTP 127.0.0.1:${c.otlpHttp}; health http://127.0.0.1:${c.health}/; metrics http://127.0.0.1:${c.metrics}/metrics`,
     ...jaegers,
-    `  logs             ${path.relative(process.cwd(), path.join(STACK_DIR, 'logs')) || '.'}/`,
+    `  logs             ${path.join(STACK_DIR, 'logs')}/`,
     '  (Jaeger built from its Go module has no UI -- its page is a placeholder; the query API above works. The UI',
     '   comes with the jaegertracing/jaeger image: docker compose up.)',
   ].join('\n');
@@ -102,7 +104,7 @@ export function stopOnSignals(
     void proc.exited.then(({ code, signal }) => {
       if (stopping) return;
       console.error(
-        `${proc.name} exited (${signal ?? code}); stopping the stack. Its log: .build/stack/logs/${proc.name}.log`,
+        `${proc.name} exited (${signal ?? code}); stopping the stack. Its log: ${path.join(STACK_DIR, 'logs', `${proc.name}.log`)}`,
       );
       void stop('exit').then(() => process.exit(1));
     });
