@@ -70,10 +70,19 @@ describe('configuration is validated at start', () => {
     ['payment-service', { PAYMENT_FAILURE_RATE: '1.5' }, /PAYMENT_FAILURE_RATE must be a number from 0 to 1/],
     ['payment-service', { TENANTS: 'tenant_a,not a tenant' }, /TENANTS: .*not a tenant.* is not a valid tenant name/],
     ['order-api', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, /OTLP\/gRPC only/],
-  ] as const)('%s with %j exits 1 with a clear message', async (name, env, message) => {
+    ['order-api', { OTEL_TRACES_EXPORTER: 'zipkin' }, /OTEL_TRACES_EXPORTER: \\"zipkin\\" is not supported/],
+    ['payment-service', { OTEL_TRACES_SAMPLER: 'sometimes' }, /OTEL_TRACES_SAMPLER: \\"sometimes\\" is not supported/],
+    ['order-api', { TENANTS: '' }, /TENANTS is empty/],
+    ['payment-service', { TENANTS: ' ' }, /TENANTS is empty/],
+  ] as const)('%s with %j exits 1 with one clear JSON line', async (name, env, message) => {
     const service = await startService(name, { env: { ...env }, waitUntilListening: false });
     const { code } = await service.exited;
     expect(code).toBe(1);
-    expect(service.output.join('\n')).toMatch(message);
+    // Every line is JSON, exactly one is an error and it names the variable; no stack trace.
+    const lines = service.output.map((line) => JSON.parse(line) as { level: number; msg: string });
+    const errors = lines.filter((l) => l.level >= 50);
+    expect(errors).toHaveLength(1);
+    expect(JSON.stringify(errors[0])).toMatch(message);
+    expect(service.output.join('\n')).not.toMatch(/\n\s+at /);
   });
 });

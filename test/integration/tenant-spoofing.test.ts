@@ -93,3 +93,41 @@ describe('API-key mode (API_KEYS)', () => {
     expect(spy.calls).toHaveLength(before);
   });
 });
+
+describe('reads are scoped to the tenant that placed the order', () => {
+  let keyed: string;
+  let open: string;
+  beforeAll(async () => {
+    keyed = await orderApi({ API_KEYS: `${KEY_A}:tenant_a,${KEY_B}:tenant_b` });
+    open = await orderApi();
+  });
+
+  async function getOrder(base: string, orderId: string, headers: Record<string, string>) {
+    const res = await fetch(`${base}/orders/${orderId}`, { headers });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  it("API-key mode: key B gets the same 404 for key A's order as for an order that does not exist", async () => {
+    const placed = await postOrder(keyed, orderBody(), { 'x-api-key': KEY_A });
+    expect(placed.status).toBe(201);
+    const orderId = String(placed.body.orderId);
+    expect(await getOrder(keyed, orderId, { 'x-api-key': KEY_A })).toMatchObject({ status: 200, body: { orderId } });
+    const foreign = await getOrder(keyed, orderId, { 'x-api-key': KEY_B });
+    const missing = await getOrder(keyed, 'ord_not-a-real-order', { 'x-api-key': KEY_B });
+    expect(foreign.status).toBe(404);
+    expect(missing.status).toBe(404);
+    // The same answer but for the ID it echoes (masked): nothing tells "exists elsewhere" from "does not exist".
+    const shape = (body: Record<string, unknown>) =>
+      JSON.stringify(body).replace(/order \S+ not found/, 'order ID not found');
+    expect(shape(foreign.body)).toBe(shape(missing.body));
+    expect(shape(foreign.body)).toBe('{"error":{"code":"not_found","message":"order ID not found"}}');
+  });
+
+  it('baggage mode: another tenant, or no tenant at all, gets 404', async () => {
+    const placed = await postOrder(open, orderBody(), { baggage: 'tenant_id=tenant_a' });
+    const orderId = String(placed.body.orderId);
+    expect((await getOrder(open, orderId, { baggage: 'tenant_id=tenant_a' })).status).toBe(200);
+    expect((await getOrder(open, orderId, { baggage: 'tenant_id=tenant_b' })).status).toBe(404);
+    expect((await getOrder(open, orderId, {})).status).toBe(404);
+  });
+});

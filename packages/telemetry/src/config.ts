@@ -36,6 +36,11 @@ export function parseTenants(raw: string): ReadonlySet<string> {
     .split(',')
     .map((t) => t.trim())
     .filter((t) => t !== '');
+  if (tenants.length === 0) {
+    throw new ConfigError(
+      'TENANTS is empty: list at least one tenant with its own backend (default: tenant_a,tenant_b)',
+    );
+  }
   for (const tenant of tenants) {
     if (!TENANT_PATTERN.test(tenant)) {
       throw new ConfigError(
@@ -83,6 +88,44 @@ export function parseBaggageAllowlist(raw: string): ReadonlySet<string> {
   return new Set([TENANT_BAGGAGE_KEY, ...keys]);
 }
 
+/** The values of OTEL_TRACES_EXPORTER the bootstrap builds an exporter for (see createExporters). */
+export const TRACE_EXPORTERS = ['otlp', 'console', 'none'] as const;
+/** The samplers the JS SDK builds from OTEL_TRACES_SAMPLER. */
+export const TRACE_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+function checkOneOf(name: string, value: string, allowed: readonly string[]): void {
+  if (!allowed.includes(value)) {
+    throw new ConfigError(`${name}: "${value}" is not supported (allowed: ${allowed.join(', ')})`);
+  }
+}
+
+/**
+ * The standard variables the SDK reads itself but only warns about (or throws a stack trace for): checked here so a
+ * wrong value stops the service with one line, like every other setting.
+ */
+function checkSdkVariables(env: NodeJS.ProcessEnv): void {
+  for (const exporter of (env.OTEL_TRACES_EXPORTER ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    checkOneOf('OTEL_TRACES_EXPORTER', exporter, TRACE_EXPORTERS);
+  }
+  const sampler = env.OTEL_TRACES_SAMPLER?.trim();
+  if (sampler) {
+    checkOneOf('OTEL_TRACES_SAMPLER', sampler, TRACE_SAMPLERS);
+    if (sampler.endsWith('traceidratio') && env.OTEL_TRACES_SAMPLER_ARG !== undefined) {
+      readNumber('OTEL_TRACES_SAMPLER_ARG', env.OTEL_TRACES_SAMPLER_ARG, { min: 0, max: 1 });
+    }
+  }
+}
+
 function parseTimeout(name: string, raw: string): number {
   return readNumber(name, raw, { min: 0, max: 600_000, integer: true });
 }
@@ -115,6 +158,7 @@ export function readTelemetryConfig(
       `OTEL_EXPORTER_OTLP_PROTOCOL: this stack exports traces over OTLP/gRPC only; got "${protocol}" (unset it or use "grpc")`,
     );
   }
+  checkSdkVariables(env);
   const pkg = findServicePackage(entry);
   const tenants = parseTenants(env.TENANTS ?? TELEMETRY_DEFAULTS.TENANTS);
   return {

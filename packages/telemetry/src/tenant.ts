@@ -67,6 +67,29 @@ export function tenantOf(ctx: Context): string {
   return propagation.getBaggage(ctx)?.getEntry(TENANT_BAGGAGE_KEY)?.value ?? DEFAULT_TENANT;
 }
 
+// A W3C baggage key is an RFC 7230 token, taken literally. The W3C propagator percent-decodes keys, so
+// `tenant%5Fid=x` would become `tenant_id=x`: members whose key is not a plain token (no `%`) are dropped before it
+// sees them. No key we allow-list contains `%`, so nothing legitimate is lost.
+const PLAIN_TOKEN = /^[!#$&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function keepLiteralKeys(header: string): string {
+  return header
+    .split(',')
+    .filter((member) => PLAIN_TOKEN.test((member.split(';')[0] ?? '').split('=')[0]?.trim() ?? ''))
+    .join(',');
+}
+
+function literalBaggageKeys(getter: TextMapGetter): TextMapGetter {
+  return {
+    keys: (carrier) => getter.keys(carrier),
+    get: (carrier, key) => {
+      const value = getter.get(carrier, key);
+      if (key.toLowerCase() !== 'baggage' || value === undefined) return value;
+      return Array.isArray(value) ? value.map(keepLiteralKeys) : keepLiteralKeys(value);
+    },
+  };
+}
+
 /**
  * W3C baggage propagation that resolves the tenant the moment a request enters the process.
  *
@@ -88,7 +111,7 @@ export class TenantBaggagePropagator implements TextMapPropagator {
   }
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
-    const extracted = this.#w3c.extract(context, carrier, getter);
+    const extracted = this.#w3c.extract(context, carrier, literalBaggageKeys(getter));
     const inbound = propagation.getBaggage(extracted);
     const kept = (inbound?.getAllEntries() ?? []).filter(([key]) => this.#rules.baggageAllowlist.has(key));
     const effective = this.#rules.apiKeys

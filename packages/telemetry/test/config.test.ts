@@ -23,17 +23,38 @@ describe('readTelemetryConfig', () => {
     [{ SHUTDOWN_FLUSH_TIMEOUT_MS: 'soon' }, /SHUTDOWN_FLUSH_TIMEOUT_MS/],
     [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }, /OTLP\/gRPC only/],
     [{ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' }, /OTLP\/gRPC only/],
+    [{ TENANTS: '' }, /^TENANTS is empty: list at least one tenant/],
+    [{ TENANTS: ' , ' }, /^TENANTS is empty/],
+    [
+      { OTEL_TRACES_EXPORTER: 'zipkin' },
+      /^OTEL_TRACES_EXPORTER: "zipkin" is not supported \(allowed: otlp, console, none\)$/,
+    ],
+    [{ OTEL_TRACES_EXPORTER: 'otlp,jaeger' }, /^OTEL_TRACES_EXPORTER: "jaeger" is not supported/],
+    [{ OTEL_TRACES_SAMPLER: 'sometimes' }, /^OTEL_TRACES_SAMPLER: "sometimes" is not supported \(allowed: always_on, /],
+    [
+      { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' },
+      /^OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1/,
+    ],
+    [{ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: 'half' }, /^OTEL_TRACES_SAMPLER_ARG/],
   ])('rejects %j', (env, message) => expect(() => readTelemetryConfig(env, entry)).toThrow(message));
 
   it('accepts grpc as the protocol', () => {
     expect(() => readTelemetryConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, entry)).not.toThrow();
   });
+
+  it.each([
+    { OTEL_TRACES_EXPORTER: 'otlp' },
+    { OTEL_TRACES_EXPORTER: 'console, otlp' },
+    { OTEL_TRACES_EXPORTER: 'none' },
+    { OTEL_TRACES_SAMPLER: 'parentbased_always_on' },
+    { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' },
+    { OTEL_TRACES_SAMPLER: 'traceidratio' },
+  ])('accepts %j', (env) => expect(() => readTelemetryConfig(env, entry)).not.toThrow());
 });
 
 describe('parseTenants', () => {
-  it('trims and drops empty entries; an empty list sends everything to default', () => {
+  it('trims and drops empty entries', () => {
     expect(parseTenants(' tenant_a , ,tenant-b ')).toEqual(new Set(['tenant_a', 'tenant-b']));
-    expect(parseTenants('')).toEqual(new Set());
   });
 });
 

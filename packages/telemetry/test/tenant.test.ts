@@ -53,6 +53,23 @@ describe('TenantBaggagePropagator', () => {
     expect(tenantOf(extract({ baggage: ';;;==,,tenant_id' }))).toBe('default');
   });
 
+  // W3C baggage keys are tokens, taken literally: a percent-encoded key is not the key it decodes to.
+  it.each(['tenant%5Fid=tenant_a', 'tenant%5fid=tenant_a', '%74enant_id=tenant_a', 'tenant_id%20=tenant_a'])(
+    'an encoded key never becomes tenant_id: %s',
+    (baggage) => {
+      expect(tenantOf(extract({ baggage }))).toBe('default');
+      expect(
+        entries({ baggage: `${baggage.replace('tenant_a', 's-1').replace(/tenant.*?id/i, 'sess%69on')}` }),
+      ).toEqual({
+        tenant_id: 'default',
+      });
+    },
+  );
+
+  it('a literal key next to an encoded one still counts', () => {
+    expect(tenantOf(extract({ baggage: 'tenant%5Fid=tenant_b,tenant_id=tenant_a' }))).toBe('tenant_a');
+  });
+
   it('drops every inbound entry that is not on the allow-list, so it is never forwarded', () => {
     expect(entries({ baggage: 'tenant_id=tenant_a,session=s-1,role=admin,user.email=ada%40example.com' })).toEqual({
       tenant_id: 'tenant_a',

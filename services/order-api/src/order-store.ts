@@ -4,7 +4,11 @@ export type { StoredOrder };
 
 export interface OrderStore {
   save(order: StoredOrder): Promise<void>;
-  get(orderId: string): Promise<StoredOrder | undefined>;
+  /**
+   * The order, only if `tenant` placed it. Every read names its tenant, so no caller can forget the check: another
+   * tenant's order is indistinguishable from one that does not exist.
+   */
+  get(tenant: string, orderId: string): Promise<StoredOrder | undefined>;
 }
 
 /**
@@ -27,7 +31,8 @@ export class InMemoryOrderStore implements OrderStore {
     }
   }
 
-  async get(orderId: string): Promise<StoredOrder | undefined> {
-    return this.#orders.get(orderId);
+  async get(tenant: string, orderId: string): Promise<StoredOrder | undefined> {
+    const order = this.#orders.get(orderId);
+    return order?.tenant === tenant ? order : undefined;
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { trace } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
+import { tenantOf } from '@otel-stack/telemetry';
 import { sendError } from '../errors';
 import { answerFor } from '../order-answer';
 import { type PlaceOrderDeps, placeOrder } from '../place-order';
@@ -38,7 +39,8 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<PlaceOrderDeps> = async (ap
     '/orders/:orderId',
     { schema: { params: OrderIdParams, response: { 200: StoredOrderResponse, ...errorResponses } } },
     async (request, reply) => {
-      const order = await deps.store.get(request.params.orderId);
+      // The effective tenant of this request (API key, or allowed baggage), resolved when the request came in.
+      const order = await deps.store.get(tenantOf(context.active()), request.params.orderId);
       if (!order) return sendError(reply, 'not_found', `order ${redactPii(request.params.orderId)} not found`);
       return order;
     },
