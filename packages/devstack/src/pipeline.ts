@@ -131,7 +131,7 @@ export class Pipeline {
     onProgress('payment-service');
     this.payment = await startService('payment-service', {
       ...group,
-      env: { ...otlp, PORT: String(this.ports.payment), ...this.#options.payment },
+      env: { ...otlp, HOST: '127.0.0.1', PORT: String(this.ports.payment), ...this.#options.payment },
     });
     onProgress('order-api');
     this.orders = await startService('order-api', {

@@ -1,4 +1,4 @@
-import { ConfigError, readLogLevel, readNumber } from '@otel-stack/config';
+import { ConfigError, readHost, readLogLevel, readNumber } from '@otel-stack/config';
 import { type ApiKeys, parseApiKeys, parseTenants, TELEMETRY_DEFAULTS } from '@otel-stack/telemetry';
 
 export { ConfigError };
@@ -47,7 +47,7 @@ export function readOrderApiConfig(env: NodeJS.ProcessEnv = process.env): OrderA
   return {
     // Parsed with the telemetry bootstrap's parser; its errors are ConfigErrors too.
     apiKeys: parseApiKeys(env.API_KEYS, parseTenants(env.TENANTS ?? TELEMETRY_DEFAULTS.TENANTS)),
-    host: env.HOST ?? ORDER_API_DEFAULTS.HOST,
+    host: readHost('HOST', env.HOST ?? ORDER_API_DEFAULTS.HOST),
     port: whole('PORT', 0, 65535),
     paymentServiceAddr,
     paymentTimeoutMs: whole('PAYMENT_TIMEOUT_MS', 1, 60_000),

@@ -18,10 +18,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const server = await startPaymentServer(config.port, config, logger);
+  const server = await startPaymentServer(config.host, config.port, config, logger);
   onShutdown(() => stopPaymentServer(server, SHUTDOWN_GRACE_MS));
   logger.info(
-    { port: server.port, failureRate: config.failureRate, latencyMs: config.latencyMs },
+    { host: config.host, port: server.port, failureRate: config.failureRate, latencyMs: config.latencyMs },
     'payment-service listening',
   );
 }

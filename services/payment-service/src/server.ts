@@ -62,6 +62,7 @@ export interface PaymentServer {
 
 /** Starts PaymentService, grpc.health.v1.Health and server reflection on one port. */
 export async function startPaymentServer(
+  host: string,
   port: number,
   options: ChargeOptions,
   logger: pino.Logger,
@@ -80,8 +81,10 @@ export async function startPaymentServer(
   new ReflectionService(described).addToServer(server);
 
   const bound = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`0.0.0.0:${port}`, grpc.ServerCredentials.createInsecure(), (err, actual) =>
-      err ? reject(err) : resolve(actual),
+    server.bindAsync(
+      `${host.includes(':') ? `[${host}]` : host}:${port}`,
+      grpc.ServerCredentials.createInsecure(),
+      (err, actual) => (err ? reject(err) : resolve(actual)),
     );
   });
   return { server, health, port: bound };
