@@ -164,7 +164,8 @@ describe('tenant resolution from baggage', () => {
 
   it('stores the effective tenant with the order', async () => {
     const res = await postOrder(stack.baseUrl, orderBody(), { baggage: 'tenant_id=tenant_a' });
-    const stored = await get(stack.baseUrl, `/orders/${String(res.body.orderId)}`);
+    // Read as the tenant that placed it (any other tenant gets 404: tenant-spoofing.test.ts).
+    const stored = await get(stack.baseUrl, `/orders/${String(res.body.orderId)}`, { baggage: 'tenant_id=tenant_a' });
     expect(stored.status).toBe(200);
     expect(stored.body).toMatchObject({ tenant: 'tenant_a', cardLast4: '4242', status: 'paid' });
     expect(JSON.stringify(stored.body)).not.toContain(CARDS.approved);

@@ -4,6 +4,6 @@
 
 export { parseApiKeys, parseTenants, TELEMETRY_DEFAULTS } from './config';
 export { onShutdown, type ShutdownHook } from './shutdown';
-export { inSpan, markFailed } from './span';
+export { inSpan, markFailed, RejectedError } from './span';
 export { SpanAccounting, type SpanTotals } from './span-accounting';
 export { API_KEY_HEADER, ApiKeys, DEFAULT_TENANT, TENANT_ATTRIBUTE, TENANT_BAGGAGE_KEY, tenantOf } from './tenant';

@@ -19,6 +19,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { ClientErrorSpanProcessor } from './client-errors';
 import { TELEMETRY_DEFAULTS, type TelemetryConfig } from './config';
 import type { SpanAccounting } from './span-accounting';
 import { TenantBaggagePropagator, TenantSpanProcessor } from './tenant';
@@ -93,6 +94,7 @@ export function createSdk(config: TelemetryConfig, accounting: SpanAccounting): 
   const spanProcessors: SpanProcessor[] = [
     // First, so the attribute is set before any exporter-side processor sees the span.
     new TenantSpanProcessor(),
+    new ClientErrorSpanProcessor(),
     ...createExporters().map((exporter) => batchSpanProcessorFromEnv(exporter, accounting)),
   ];
   return new NodeSDK({

@@ -1,6 +1,15 @@
 import { type Attributes, type Span, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 
 /**
+ * An error that is the caller's fault (answered 4xx): the use case rejects the request. `inSpan` records it as a
+ * `rejected` event and leaves the span's status alone -- per the OpenTelemetry HTTP conventions a client error is not
+ * a span error, and the collector keeps every ERROR trace.
+ */
+export class RejectedError extends Error {
+  override name = 'RejectedError';
+}
+
+/**
  * Runs `work` inside a new active span and ends the span when the work settles. A throw is recorded where it
  * happens (exception event + status ERROR) and rethrown; anything the work considers a business outcome rather
  * than an error (a declined payment) it simply returns, and the span stays UNSET.
@@ -15,7 +24,8 @@ export function inSpan<T>(
     try {
       return await work(span);
     } catch (err) {
-      markFailed(span, err);
+      if (err instanceof RejectedError) span.addEvent('rejected', { 'rejection.reason': err.message });
+      else markFailed(span, err);
       throw err;
     } finally {
       span.end();

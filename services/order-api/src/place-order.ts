@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { context, type Span, trace } from '@opentelemetry/api';
-import { inSpan, markFailed, tenantOf } from '@otel-stack/telemetry';
+import { inSpan, markFailed, RejectedError, tenantOf } from '@otel-stack/telemetry';
 import type { OrderStore, StoredOrder } from './order-store';
 import { type ChargeOutcome, type PaymentClient, PaymentError } from './payment-client';
 import type { CreateOrderBody } from './schemas/order';
@@ -19,7 +19,7 @@ export interface PlaceOrderDeps {
 }
 
 /** A business rule the JSON schema cannot express; answered 400 invalid_request. */
-export class OrderRejectedError extends Error {
+export class OrderRejectedError extends RejectedError {
   override name = 'OrderRejectedError';
 }
 
@@ -122,8 +122,8 @@ export function placeOrder(
         return { kind: 'payment_failed', error: err };
       }
       if (err instanceof OrderRejectedError) {
-        markFailed(span, err);
-        span.setAttribute('order.status', 'rejected');
+        // The caller's mistake (answered 400), not a failure of ours: recorded, but the span is not an error.
+        span.setAttributes({ 'order.status': 'rejected', 'order.rejection_reason': err.message });
         return { kind: 'invalid', message: err.message };
       }
       throw err;

@@ -38,8 +38,8 @@ export async function postOrder(
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, ms: Date.now() - started };
 }
 
-export async function get(baseUrl: string, path: string): Promise<HttpResult> {
+export async function get(baseUrl: string, path: string, headers: Record<string, string> = {}): Promise<HttpResult> {
   const started = Date.now();
-  const res = await fetch(`${baseUrl}${path}`);
+  const res = await fetch(`${baseUrl}${path}`, { headers });
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, ms: Date.now() - started };
 }
