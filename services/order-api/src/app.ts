@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiKeys } from '@otel-stack/telemetry';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ConnectionLimits } from './config';
 import type { OrderStore } from './order-store';
 import type { PaymentClient } from './payment-client';
 import { registerApiKeyAuth } from './plugins/api-key-auth';
@@ -16,6 +17,8 @@ export interface AppOptions {
   readonly store: OrderStore;
   readonly bodyLimitBytes: number;
   readonly batchConcurrency: number;
+  /** Connection bounds; Fastify's defaults (no request timeout, unlimited connections) when absent (inject tests). */
+  readonly limits?: ConnectionLimits;
   /** API-key mode: requests must authenticate, and the tenant comes from the key. */
   readonly apiKeys?: ApiKeys | undefined;
   /** Fastify logger options (see logger.ts); `false` in tests. */
@@ -35,7 +38,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // the listener closes, and keep-alive connections get `Connection: close` (plugins/graceful-close.ts).
     return503OnClosing: false,
     clientErrorHandler,
+    ...(options.limits && {
+      requestTimeout: options.limits.requestTimeoutMs,
+      keepAliveTimeout: options.limits.keepAliveTimeoutMs,
+      // Node looks for expired requests every connectionsCheckingInterval (30 s by default): 1 s keeps the bound tight.
+      http: { headersTimeout: options.limits.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
+    }),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  if (options.limits) app.server.maxConnections = options.limits.maxConnections;
 
   // JSON only: without this, Fastify's built-in text/plain parser would accept a text body (then fail the schema
   // with 400) where the contract says 415.

@@ -15,12 +15,29 @@ export interface OrderApiConfig {
   readonly batchConcurrency: number;
   /** Largest accepted request body; larger bodies are answered 413 payload_too_large. */
   readonly bodyLimitBytes: number;
+  /** What a client can hold: see ConnectionLimits. */
+  readonly limits: ConnectionLimits;
   readonly logLevel: string;
   /**
    * API_KEYS (`key:tenant,...`): requests must authenticate with `x-api-key`; off when unset. Parsed with the
    * telemetry bootstrap's parser, which reads the same variable to take each request's tenant from its key.
    */
   readonly apiKeys: ApiKeys | undefined;
+}
+
+/**
+ * Bounds on what one client can hold. Without them a client that sends headers and a few body bytes keeps its socket
+ * (and a file descriptor) forever: Fastify turns Node's request timeout off by default.
+ */
+export interface ConnectionLimits {
+  /** The whole request, headers and body, must arrive within this (Node's requestTimeout). */
+  readonly requestTimeoutMs: number;
+  /** The headers must arrive within this; also closes connections that never send a request. */
+  readonly headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections held at once; further ones are closed as they arrive. */
+  readonly maxConnections: number;
 }
 
 export const ORDER_API_DEFAULTS = {
@@ -30,6 +47,10 @@ export const ORDER_API_DEFAULTS = {
   PAYMENT_TIMEOUT_MS: '2000',
   BATCH_CONCURRENCY: '8',
   BODY_LIMIT_BYTES: '262144',
+  REQUEST_TIMEOUT_MS: '10000',
+  HEADERS_TIMEOUT_MS: '5000',
+  KEEP_ALIVE_TIMEOUT_MS: '5000',
+  MAX_CONNECTIONS: '1024',
   LOG_LEVEL: 'info',
 } as const;
 
@@ -53,6 +74,25 @@ export function readOrderApiConfig(env: NodeJS.ProcessEnv = process.env): OrderA
     paymentTimeoutMs: whole('PAYMENT_TIMEOUT_MS', 1, 60_000),
     batchConcurrency: whole('BATCH_CONCURRENCY', 1, 64),
     bodyLimitBytes: whole('BODY_LIMIT_BYTES', 1024, 10 * 1024 * 1024),
+    limits: readLimits(whole),
     logLevel: readLogLevel(env.LOG_LEVEL ?? ORDER_API_DEFAULTS.LOG_LEVEL),
   };
+}
+
+function readLimits(
+  whole: (name: keyof typeof ORDER_API_DEFAULTS, min: number, max: number) => number,
+): ConnectionLimits {
+  const limits = {
+    requestTimeoutMs: whole('REQUEST_TIMEOUT_MS', 100, 600_000),
+    headersTimeoutMs: whole('HEADERS_TIMEOUT_MS', 100, 600_000),
+    keepAliveTimeoutMs: whole('KEEP_ALIVE_TIMEOUT_MS', 100, 600_000),
+    maxConnections: whole('MAX_CONNECTIONS', 16, 1_000_000),
+  };
+  // Node refuses a headers timeout longer than the request timeout.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new ConfigError(
+      `HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`,
+    );
+  }
+  return limits;
 }

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     store: new InMemoryOrderStore(),
     bodyLimitBytes: config.bodyLimitBytes,
     batchConcurrency: config.batchConcurrency,
+    limits: config.limits,
     apiKeys: config.apiKeys,
     logger: loggerOptions(config.logLevel),
   });
