@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, parseDuration, parseTenantMix, readLoadConfig } from '../../services/load-generator/src/config';
-import { CARDS, createRandom, pickTenant, planOrder } from '../../services/load-generator/src/scenario';
-import { Histogram } from '../../services/load-generator/src/stats';
+import { CARDS, type CardKind, createRandom, pickTenant, planOrder } from '../../services/load-generator/src/scenario';
+import { formatSummary, Histogram, Stats, summarize } from '../../services/load-generator/src/stats';
 import { repoPath } from './lib/repo';
 
 /** Luhn check: every card the generator sends except the deliberately invalid one passes it (DESIGN.md). */
@@ -88,10 +88,30 @@ describe('load-generator traffic', () => {
       expect(Object.values(CARDS).map((c) => c.number)).toContain(body.payment.cardNumber);
       expect(luhnValid(body.payment.cardNumber)).toBe(card !== 'invalidLuhn');
       expect(body.items.length).toBeGreaterThanOrEqual(1);
+      // order-api rejects an order that repeats a SKU (400): planned traffic never does.
+      expect(new Set(body.items.map((item) => item.sku)).size).toBe(body.items.length);
     }
     const share = (kind: string) => (kinds.get(kind) ?? 0) / 5_000;
     expect(share('failing')).toBeCloseTo(config.failureRate, 1);
     expect(share('declined') + share('insufficientFunds') + share('invalidLuhn')).toBeCloseTo(config.declineRate, 1);
+  });
+
+  test('the summary shows the outcome mix by card and flags every answer the card did not call for', () => {
+    const stats = new Stats();
+    const answer = (card: CardKind, status: number) => {
+      stats.recordSent('tenant_a');
+      stats.recordDone({ status }, 5, card);
+    };
+    for (let i = 0; i < 17; i++) answer('approved', 201);
+    answer('declined', 402);
+    answer('failing', 502);
+    answer('approved', 400);
+    const summary = summarize(stats, 'http://x', 1, 1, 0);
+    expect(summary.outcomes).toEqual({ approved: 17, declined: 1, failing: 1 });
+    expect(summary.unexpected).toEqual({ 'approved card -> 400': 1 });
+    const text = formatSummary(summary);
+    expect(text).toMatch(/^ {2}outcomes {2}approved 85\.0% declined 5\.0% failing 5\.0%$/m);
+    expect(text).toMatch(/^ {2}UNEXPECTED 1 answer not the card's: approved card -> 400:1$/m);
   });
 
   test('the same seed plans the same traffic', () => {

@@ -36,3 +36,31 @@ it('without the collector: prints the raw trees from a local receiver, says why 
   expect(output).toMatch(/UNMASKED/);
   expect(output).toMatch(/Stopped\./);
 });
+
+it('Ctrl-C (one SIGINT) stops it with exit 0 after both services flushed their spans', async () => {
+  const { readFileSync } = await import('node:fs');
+  const env = {
+    PATH: process.env.PATH ?? '',
+    ORDER_API_PORT: String(await freePort()),
+    PAYMENT_SERVICE_PORT: String(await freePort()),
+    COLLECTOR_OTLP_GRPC_PORT: String(await freePort()),
+  };
+  const demo = spawn(process.execPath, [require.resolve('@otel-stack/devstack/dist/demo.js'), '--receiver-only'], {
+    cwd: path.resolve(__dirname, '../..'),
+    env,
+  });
+  let output = '';
+  demo.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => demo.once('exit', resolve));
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('Press Ctrl-C') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  demo.kill('SIGINT');
+  expect(await exited).toBe(0);
+  expect(output).toMatch(/Ctrl-C: stopping[\s\S]*Stopped\./);
+  const logDir = /service logs\s+(\S+)/.exec(output)?.[1] ?? '';
+  for (const service of ['order-api', 'payment-service']) {
+    expect(readFileSync(path.join(logDir, `${service}.log`), 'utf8')).toMatch(/"msg":"span export totals"/);
+  }
+}, 60_000);

@@ -164,7 +164,7 @@ export class LoadRun {
       outcome = { error: errorCode(err) };
     }
     this.#inFlight--;
-    this.stats.recordDone(outcome, performance.now() - started);
+    this.stats.recordDone(outcome, performance.now() - started, order.card);
   }
 
   #keepTraceId(tenant: string | null, body: string): void {

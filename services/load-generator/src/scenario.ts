@@ -49,6 +49,16 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return item;
 }
 
+/** A shuffled copy (Fisher-Yates), reproducible from the seed. */
+function shuffled<T>(random: () => number, items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
 export function pickTenant(random: () => number, shares: readonly TenantShare[]): string | null {
   const total = shares.reduce((sum, s) => sum + s.weight, 0);
   let point = random() * total;
@@ -74,8 +84,10 @@ export function planOrder(
   const tenant = pickTenant(random, config.tenants);
   const card = pickCard(random, config.declineRate, config.failureRate);
   const customer = Math.floor(random() * 10_000);
-  const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({
-    sku: pick(random, SKUS),
+  // Distinct SKUs: order-api rejects an order that repeats one (400), which is not traffic this generator means.
+  const skus = shuffled(random, SKUS).slice(0, 1 + Math.floor(random() * 3));
+  const items = skus.map((sku) => ({
+    sku,
     quantity: 1 + Math.floor(random() * 4),
     unitPriceCents: 100 * (1 + Math.floor(random() * 99)) + pick(random, [0, 50, 99]),
   }));

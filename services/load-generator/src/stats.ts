@@ -1,4 +1,5 @@
 /** Counters and a latency histogram: constant memory whatever the run length, about 1% precision on percentiles. */
+import { CARDS, type CardKind } from './scenario';
 
 /** Log-bucketed histogram of milliseconds: bucket i covers [BASE^i, BASE^(i+1)) microseconds. */
 const BASE = 1.02;
@@ -47,6 +48,15 @@ export class Histogram {
 /** Outcome of one request: an HTTP status, or the error code when no response came back. */
 export type Outcome = { readonly status: number } | { readonly error: string };
 
+/** What each card kind is planned as, and the answer that means the stack did what the card calls for. */
+const OUTCOME_OF: Record<CardKind, 'approved' | 'declined' | 'failing'> = {
+  approved: 'approved',
+  declined: 'declined',
+  insufficientFunds: 'declined',
+  invalidLuhn: 'declined',
+  failing: 'failing',
+};
+
 export class Stats {
   sent = 0;
   /** Requests that were due while `concurrency` requests were already in flight, and were not sent. */
@@ -57,6 +67,10 @@ export class Stats {
   readonly latency = new Histogram();
   /** Reset after every progress line. */
   readonly window = new Histogram();
+  /** Answers as planned, by outcome (approved / declined / failing). */
+  readonly outcomes = new Map<string, number>();
+  /** Answers other than the card calls for (`approved card -> 400`): each one is a finding. */
+  readonly unexpected = new Map<string, number>();
   /** One trace ID per tenant from 201 answers, to look up in that tenant's Jaeger. */
   readonly sampleTraceIds = new Map<string, string>();
 
@@ -66,9 +80,17 @@ export class Stats {
     this.byTenant.set(key, (this.byTenant.get(key) ?? 0) + 1);
   }
 
-  recordDone(outcome: Outcome, ms: number): void {
+  recordDone(outcome: Outcome, ms: number, card?: CardKind): void {
     if ('status' in outcome) {
       this.statuses.set(outcome.status, (this.statuses.get(outcome.status) ?? 0) + 1);
+      if (card !== undefined) {
+        const key = CARDS[card].expect === outcome.status ? OUTCOME_OF[card] : undefined;
+        if (key) this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
+        else {
+          const finding = `${card} card -> ${outcome.status}`;
+          this.unexpected.set(finding, (this.unexpected.get(finding) ?? 0) + 1);
+        }
+      }
       this.latency.record(ms);
       this.window.record(ms);
     } else {
@@ -128,6 +150,8 @@ export interface Summary {
   readonly unfinished: number;
   readonly ratePerS: number;
   readonly statuses: Record<string, number>;
+  readonly outcomes: Record<string, number>;
+  readonly unexpected: Record<string, number>;
   readonly errors: Record<string, number>;
   readonly tenants: Record<string, number>;
   readonly latencyMs: { p50: number; p90: number; p99: number; max: number };
@@ -147,6 +171,8 @@ export function summarize(stats: Stats, target: string, durationS: number, seed:
     unfinished: inFlight,
     ratePerS: Math.round((stats.sent / Math.max(durationS, 0.001)) * 10) / 10,
     statuses: Object.fromEntries([...stats.statuses].map(([k, v]) => [String(k), v])),
+    outcomes: Object.fromEntries(stats.outcomes),
+    unexpected: Object.fromEntries(stats.unexpected),
     errors: Object.fromEntries(stats.errors),
     tenants: Object.fromEntries(stats.byTenant),
     latencyMs: {
@@ -164,6 +190,17 @@ export function formatSummary(s: Summary): string {
     `summary: ${s.sent} requests to ${s.target} in ${s.durationS}s (${s.ratePerS}/s, seed ${s.seed})`,
     `  answered  ${s.answered}  ${counts(new Map(Object.entries(s.statuses))) || '-'}`,
   ];
+  const asPlanned = Object.values(s.outcomes).reduce((a, b) => a + b, 0);
+  const unexpected = Object.values(s.unexpected).reduce((a, b) => a + b, 0);
+  const share = (n: number) => `${((100 * n) / Math.max(asPlanned + unexpected, 1)).toFixed(1)}%`;
+  lines.push(
+    `  outcomes  ${['approved', 'declined', 'failing'].map((k) => `${k} ${share(s.outcomes[k] ?? 0)}`).join(' ')}`,
+  );
+  if (unexpected > 0) {
+    lines.push(
+      `  UNEXPECTED ${unexpected} answer${unexpected === 1 ? '' : 's'} not the card's: ${counts(new Map(Object.entries(s.unexpected)))}`,
+    );
+  }
   if (Object.keys(s.errors).length > 0) lines.push(`  errors    ${counts(new Map(Object.entries(s.errors)))}`);
   if (s.skipped > 0)
     lines.push(`  skipped   ${s.skipped} (concurrency limit reached: the target is slower than the rate)`);
