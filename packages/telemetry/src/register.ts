@@ -8,7 +8,7 @@
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { ConfigError } from '@otel-stack/config';
 import { readTelemetryConfig } from './config';
-import { diagToJsonLog, log } from './log';
+import { createDiagLog, log } from './log';
 import { createSdk } from './sdk';
 import { installSignalHandlers } from './shutdown';
 import { SpanAccounting } from './span-accounting';
@@ -29,7 +29,12 @@ function start(): void {
   }
   // The SDK reports export failures and dropped spans through `diag`, which is silent unless a logger is set.
   // OTEL_LOG_LEVEL, when set, makes the SDK install its own console logger at that level instead.
-  if (process.env.OTEL_LOG_LEVEL === undefined) diag.setLogger(diagToJsonLog, DiagLogLevel.WARN);
+  // Where spans go: the standard variables, as the OTLP exporter reads them.
+  const otlpEndpoint =
+    process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT ??
+    'http://localhost:4317';
+  if (process.env.OTEL_LOG_LEVEL === undefined) diag.setLogger(createDiagLog(otlpEndpoint), DiagLogLevel.WARN);
   const accounting = new SpanAccounting();
   const sdk = createSdk(config, accounting);
   sdk.start();
@@ -46,6 +51,8 @@ function start(): void {
     tenantFrom: config.apiKeys ? `API key (${config.apiKeys.size} keys)` : 'baggage',
     baggageAllowlist: [...config.baggageAllowlist],
     disabled: process.env.OTEL_SDK_DISABLED === 'true',
+    exporters: process.env.OTEL_TRACES_EXPORTER ?? 'otlp',
+    otlpEndpoint,
   });
 }
 

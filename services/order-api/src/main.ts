@@ -1,4 +1,5 @@
 import { onShutdown } from '@otel-stack/telemetry';
+import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app';
 import { ConfigError, readOrderApiConfig } from './config';
 import { loggerOptions } from './logger';
@@ -18,7 +19,12 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const payments = new GrpcPaymentClient(config.paymentServiceAddr, config.paymentTimeoutMs);
+  // Dependency failures are logged once per change of state, naming the address (requests keep getting 503 meanwhile).
+  let log: FastifyBaseLogger | undefined;
+  const payments = new GrpcPaymentClient(config.paymentServiceAddr, config.paymentTimeoutMs, (change) => {
+    if (change.reachable) log?.info({ paymentServiceAddr: change.address }, 'payment-service reachable again');
+    else log?.warn({ paymentServiceAddr: change.address, reason: change.reason }, 'payment-service unreachable');
+  });
   const app = await buildApp({
     payments,
     store: new InMemoryOrderStore(),
@@ -28,6 +34,7 @@ async function main(): Promise<void> {
     apiKeys: config.apiKeys,
     logger: loggerOptions(config.logLevel),
   });
+  log = app.log;
   // Stop accepting, let in-flight requests finish (Fastify's close waits for them), then release the channel.
   onShutdown(async () => {
     await app.close();

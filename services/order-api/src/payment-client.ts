@@ -71,12 +71,23 @@ function toOutcome(response: ChargeResponse__Output): ChargeOutcome {
 
 const HEALTH_CHECK_TIMEOUT_MS = 1_000;
 
+/** payment-service became unreachable, or reachable again: reported once per change, with the address tried. */
+export type ReachabilityChange =
+  | { readonly reachable: false; readonly address: string; readonly reason: string }
+  | { readonly reachable: true; readonly address: string };
+
 export class GrpcPaymentClient implements PaymentClient {
   readonly #client: PaymentServiceClient;
   readonly #health: HealthCheckClient;
   readonly #timeoutMs: number;
+  readonly #address: string;
+  readonly #onChange: (change: ReachabilityChange) => void;
+  /** Unknown until the first answer; a change is reported only when this flips. */
+  #reachable: boolean | undefined;
 
-  constructor(address: string, timeoutMs: number) {
+  constructor(address: string, timeoutMs: number, onChange: (change: ReachabilityChange) => void = () => {}) {
+    this.#address = address;
+    this.#onChange = onChange;
     const { PaymentService } = loadPaymentProto();
     this.#client = new PaymentService(address, grpc.credentials.createInsecure());
     // Same channel as Charge: readiness reports on the connection orders actually use.
@@ -87,6 +98,8 @@ export class GrpcPaymentClient implements PaymentClient {
   charge(input: ChargeInput): Promise<ChargeOutcome> {
     return new Promise((resolve, reject) => {
       this.#client.Charge(input, { deadline: Date.now() + this.#timeoutMs }, (err, response) => {
+        const unreachable = err !== null && failureKindOf(err.code) === 'unavailable';
+        this.#observe(unreachable ? err.details || err.message : undefined);
         if (err) {
           reject(new PaymentError(failureKindOf(err.code), err.details || err.message, err.code));
         } else if (!response) {
@@ -100,6 +113,21 @@ export class GrpcPaymentClient implements PaymentClient {
         }
       });
     });
+  }
+
+  /** `reason` when the call found payment-service unreachable, undefined when it answered. */
+  #observe(reason: string | undefined): void {
+    const reachable = reason === undefined;
+    if (this.#reachable === reachable || (this.#reachable === undefined && reachable)) {
+      this.#reachable = reachable;
+      return;
+    }
+    this.#reachable = reachable;
+    this.#onChange(
+      reason === undefined
+        ? { reachable: true, address: this.#address }
+        : { reachable: false, address: this.#address, reason },
+    );
   }
 
   async isServing(): Promise<boolean> {
