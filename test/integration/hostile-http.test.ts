@@ -202,8 +202,9 @@ const PATH_CASES: Case[] = [
   ['GET an emoji order ID', { method: 'GET', path: '/orders/%F0%9F%98%80' }, 400, 'invalid_request'],
   ['GET a malformed percent-encoding', { method: 'GET', path: '/orders/%ZZ' }, 400, 'invalid_request'],
   ['GET an order ID with a quote', { method: 'GET', path: "/orders/ord_'or'1'='1" }, 400, 'invalid_request'],
-  ['PUT /orders', { method: 'PUT', path: '/orders', body: validBody }, 404, 'not_found'],
-  ['DELETE an order', { method: 'DELETE', path: '/orders/ord_x' }, 404, 'not_found'],
+  ['PUT /orders', { method: 'PUT', path: '/orders', body: validBody }, 405, 'method_not_allowed'],
+  ['DELETE an order', { method: 'DELETE', path: '/orders/ord_x' }, 405, 'method_not_allowed'],
+  ['GET a path that does not exist', { method: 'GET', path: '/admin' }, 404, 'not_found'],
 ];
 
 // Trace context and baggage are hints: invalid ones are ignored (a new trace, the default tenant), the order goes

@@ -1,3 +1,4 @@
+import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiKeys } from '@otel-stack/telemetry';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -8,6 +9,7 @@ import { registerApiKeyAuth } from './plugins/api-key-auth';
 import { registerErrorEnvelope } from './plugins/error-envelope';
 import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors';
 import { registerGracefulClose } from './plugins/graceful-close';
+import { collectRoutes, registerMethodNotAllowed } from './plugins/method-not-allowed';
 import { healthRoutes } from './routes/health';
 import { ordersRoutes } from './routes/orders';
 import { ordersBatchRoutes } from './routes/orders-batch';
@@ -50,6 +52,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // JSON only: without this, Fastify's built-in text/plain parser would accept a text body (then fail the schema
   // with 400) where the contract says 415.
   app.removeContentTypeParser('text/plain');
+  // The HTTP contract as OpenAPI, generated from the route schemas (served at GET /openapi.json; the committed copy
+  // services/order-api/openapi.json is checked to be current). Registered first so it sees every route.
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'order-api',
+        version: '0.1.0',
+        description: 'Orders, paid through payment-service. Every error is { error: { code, message } }.',
+      },
+      ...(options.apiKeys && {
+        components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
+        security: [{ apiKey: [] }],
+      }),
+    },
+  });
+  const routes = collectRoutes(app);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerErrorEnvelope(app);
   const shutdownSignal = registerGracefulClose(app);
   if (options.apiKeys) registerApiKeyAuth(app, options.apiKeys);
@@ -57,5 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { payments: options.payments });
   await app.register(ordersRoutes, deps);
   await app.register(ordersBatchRoutes, { ...deps, concurrency: options.batchConcurrency, shutdownSignal });
+  await app.after();
+  registerMethodNotAllowed(app, routes);
   return app;
 }

@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   payment_declined: 402,
   not_found: 404,
+  method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,
   internal: 500,

@@ -175,9 +175,20 @@ describe('invalid requests get the error envelope', () => {
   });
 
   it('an unknown route -> 404 not_found', async () => {
-    const res = await app.inject({ method: 'DELETE', url: '/orders?email=ada@example.com' });
+    const res = await app.inject({ method: 'DELETE', url: '/admin?email=ada@example.com' });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: { code: 'not_found', message: 'no route for DELETE /orders' } });
+    expect(res.json()).toEqual({ error: { code: 'not_found', message: 'no route for DELETE /admin' } });
+  });
+
+  it.each([
+    ['DELETE', '/orders', 'POST'],
+    ['PUT', '/orders/ord_x', 'GET, HEAD'],
+    ['QUERY', '/healthz', 'GET, HEAD'],
+  ])('%s %s, a method the path does not have -> 405 with Allow: %s', async (method, url, allow) => {
+    const res = await app.inject({ method: method as 'DELETE', url });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe(allow);
+    expect(res.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
   });
 
   it('an unknown order -> 404, an odd order ID -> 400', async () => {
