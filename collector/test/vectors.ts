@@ -30,6 +30,17 @@ const untouched = (name: string, where: Location, key: string, input: string): V
 });
 
 export const CARD_VECTORS: Vector[] = [
+  masked('dotted 4-4-4-4', 'span', 'payment.note', '4242.4242.4242.4242', '****4242'),
+  masked('underscores', 'span', 'message', 'card 4242_4242_4242_4242 declined', 'card ****4242 declined'),
+  masked('slashes in a path', 'span', 'url.path', '/orders/4242/4242/4242/4242', '/orders/****4242'),
+  masked(
+    'percent-encoded dashes (%2D)',
+    'span',
+    'url.query',
+    'card=4242%2D4242%2D4242%2D4242&x=1',
+    'card=****4242&x=1',
+  ),
+  masked('percent-encoded dots (%2e)', 'span', 'url.query', 'c=4242%2e4242%2e4242%2e4242', 'c=****4242'),
   masked('plain 16 digits, whole value', 'span', 'payment.note', '4242424242424242', '****4242'),
   masked('spaced 4-4-4-4', 'span', 'payment.note', '4242 4242 4242 4242', '****4242'),
   masked('dashed 4-4-4-4', 'span', 'payment.note', '4242-4242-4242-4242', '****4242'),

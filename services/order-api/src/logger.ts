@@ -1,5 +1,5 @@
+import { redactPii } from '@otel-stack/redact';
 import type { FastifyServerOptions } from 'fastify';
-import { redactPii } from './redact';
 
 /**
  * Fastify's pino logger, JSON on stdout. The telemetry preload adds trace_id/span_id to lines logged inside a

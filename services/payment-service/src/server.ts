@@ -9,6 +9,7 @@ import {
   PAYMENT_SERVICE_NAME,
   type PaymentServiceHandlers,
 } from '@otel-stack/protos';
+import { redactPii } from '@otel-stack/redact';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type pino from 'pino';
 import { ChargeFailedError, type ChargeOptions, type ChargeResult, charge } from './charge';
@@ -32,11 +33,12 @@ export function createHandlers(options: ChargeOptions, logger: pino.Logger): Pay
     Charge(call, callback) {
       const validation = validateCharge(call.request);
       if (!validation.ok) {
-        logger.warn({ reason: validation.message }, 'charge rejected: invalid argument');
+        logger.warn({ reason: redactPii(validation.message) }, 'charge rejected: invalid argument');
         callback(serviceError(grpc.status.INVALID_ARGUMENT, validation.message));
         return;
       }
-      const { orderId } = validation.charge;
+      // A client-supplied string: masked before it is logged (an order ID can be anything, a card number too).
+      const orderId = redactPii(validation.charge.orderId);
       charge(validation.charge, options).then(
         (result) => {
           logger.info({ orderId, outcome: result.outcome, cardLast4: result.cardLast4 }, 'charge completed');

@@ -1,6 +1,6 @@
+import { redactPii } from '@otel-stack/redact';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { type ErrorCode, errorBody, sendError } from '../errors';
-import { redactPii } from '../redact';
 
 /** Maps Fastify's own errors (body parsing, validation, limits) to the envelope's codes. */
 function classify(err: FastifyError): { code: ErrorCode; message: string } {

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { context, trace } from '@opentelemetry/api';
+import { redactPii } from '@otel-stack/redact';
 import { tenantOf } from '@otel-stack/telemetry';
 import { sendError } from '../errors';
 import { answerFor } from '../order-answer';
 import { type PlaceOrderDeps, placeOrder } from '../place-order';
-import { redactPii } from '../redact';
 import { CreatedOrder, CreateOrderBody, ErrorEnvelope, OrderIdParams, StoredOrderResponse } from '../schemas/order';
 
 export const errorResponses = {
