@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   internal: 500,
   payment_error: 502,
   payment_unavailable: 503,
+  service_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 

@@ -1,4 +1,6 @@
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { sendError } from '../errors';
 
 class ShuttingDown extends Error {
   constructor() {
@@ -6,21 +8,58 @@ class ShuttingDown extends Error {
   }
 }
 
+/** Requests of a connection that reached their handler and are not answered yet. */
+const IN_HANDLER = Symbol('requestsInHandler');
+/** Set once a response on this connection carried `Connection: close`: nothing after it can be answered. */
+const LAST_RESPONSE_SENT = Symbol('lastResponseSent');
+type TrackedSocket = Socket & { [IN_HANDLER]?: number; [LAST_RESPONSE_SENT]?: boolean };
+
 /**
- * Returns a signal that is aborted when the app starts closing, for work that should stop early (queued batch
- * orders). While the app is closing, every response carries `Connection: close`. Node's server.close() closes the
- * connections that are idle at that moment, but a keep-alive connection whose request was still in flight would
- * stay open after its response and hold the shutdown until the drain timeout. With this header Node ends the
- * socket as soon as the in-flight response is written.
+ * Shutdown without a request charged and left unanswered, and without a client holding it up. Returns a signal that
+ * is aborted when the app starts closing, for work that should stop early (queued batch orders).
+ *
+ * - When closing begins, every connection with no request in a handler is closed at once: idle keep-alive ones (Node
+ *   does that too) and those whose request never completed (stalled headers or body), which would otherwise hold
+ *   the shutdown until the drain timeout. Such a request never started: nothing was charged.
+ * - A connection's last unanswered response carries `Connection: close`, so Node ends the socket right after it --
+ *   not an earlier one: with HTTP pipelining a second order may already be at payment-service, and closing after the
+ *   first answer would lose the second.
+ * - A request that would start on a connection whose last response is already out is answered 503 and not started.
  */
 export function registerGracefulClose(app: FastifyInstance): AbortSignal {
   const closing = new AbortController();
+  const sockets = new Set<TrackedSocket>();
+  app.server.on('connection', (socket: TrackedSocket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
   app.addHook('preClose', async () => {
     closing.abort(new ShuttingDown());
+    for (const socket of sockets) if (!socket[IN_HANDLER]) socket.destroy();
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (closing.signal.aborted) reply.header('connection', 'close');
+  app.addHook('preHandler', async (request, reply) => {
+    const socket = request.raw.socket as TrackedSocket;
+    if (socket[LAST_RESPONSE_SENT]) {
+      return sendError(
+        reply.header('connection', 'close'),
+        'service_unavailable',
+        'not processed: the service is shutting down',
+      );
+    }
+    socket[IN_HANDLER] = (socket[IN_HANDLER] ?? 0) + 1;
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    const socket = request.raw.socket as TrackedSocket;
+    if (closing.signal.aborted && (socket[IN_HANDLER] ?? 0) <= 1) {
+      reply.header('connection', 'close');
+      socket[LAST_RESPONSE_SENT] = true;
+    }
     return payload;
+  });
+  app.addHook('onResponse', async (request) => {
+    const socket = request.raw.socket as TrackedSocket;
+    if (socket[IN_HANDLER]) socket[IN_HANDLER] -= 1;
   });
   return closing.signal;
 }
