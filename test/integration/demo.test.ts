@@ -1,31 +1,19 @@
 /** `pnpm demo --receiver-only`, the fallback for machines without Go: end to end (with --once) on free ports. */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '@otel-stack/devstack';
+import { spawnNodeScript } from './harness/spawn';
+
+const DEMO = require.resolve('@otel-stack/devstack/dist/demo.js');
 
 it('without the collector: prints the raw trees from a local receiver, says why and that nothing is masked', async () => {
   const env = {
-    PATH: process.env.PATH ?? '',
     ORDER_API_PORT: String(await freePort()),
     PAYMENT_SERVICE_PORT: String(await freePort()),
     COLLECTOR_OTLP_GRPC_PORT: String(await freePort()),
   };
-  const demo = spawn(
-    process.execPath,
-    [require.resolve('@otel-stack/devstack/dist/demo.js'), '--once', '--receiver-only'],
-    {
-      cwd: path.resolve(__dirname, '../..'),
-      env,
-    },
-  );
-  let output = '';
-  demo.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  demo.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => demo.once('exit', resolve));
+  const demo = spawnNodeScript(DEMO, ['--once', '--receiver-only'], env);
+  const code = await demo.exited;
+  const output = demo.output();
   expect({ code, output }).toMatchObject({ code: 0 });
   expect(output).toMatch(/^Receiver-only demo \(--receiver-only\)/);
   expect(output.match(/^trace [0-9a-f]{32} \(1[01] spans\)$/gm)).toHaveLength(4);
@@ -40,24 +28,16 @@ it('without the collector: prints the raw trees from a local receiver, says why 
 it('Ctrl-C (one SIGINT) stops it with exit 0 after both services flushed their spans', async () => {
   const { readFileSync } = await import('node:fs');
   const env = {
-    PATH: process.env.PATH ?? '',
     ORDER_API_PORT: String(await freePort()),
     PAYMENT_SERVICE_PORT: String(await freePort()),
     COLLECTOR_OTLP_GRPC_PORT: String(await freePort()),
   };
-  const demo = spawn(process.execPath, [require.resolve('@otel-stack/devstack/dist/demo.js'), '--receiver-only'], {
-    cwd: path.resolve(__dirname, '../..'),
-    env,
-  });
-  let output = '';
-  demo.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => demo.once('exit', resolve));
+  const demo = spawnNodeScript(DEMO, ['--receiver-only'], env);
   const deadline = Date.now() + 30_000;
-  while (!output.includes('Press Ctrl-C') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  demo.kill('SIGINT');
-  expect(await exited).toBe(0);
+  while (!demo.output().includes('Press Ctrl-C') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  demo.child.kill('SIGINT');
+  expect(await demo.exited).toBe(0);
+  const output = demo.output();
   expect(output).toMatch(/Ctrl-C: stopping[\s\S]*Stopped\./);
   const logDir = /service logs\s+(\S+)/.exec(output)?.[1] ?? '';
   for (const service of ['order-api', 'payment-service']) {

@@ -2,9 +2,8 @@
  * payment-service facing a client that skips order-api's validation: every invalid ChargeRequest gets
  * INVALID_ARGUMENT with a message naming the field (never echoing the card), and message sizes are bounded.
  */
-import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
-import { type RunningService, startService } from '@otel-stack/devstack';
+import { isListening, type RunningService, startService } from '@otel-stack/devstack';
 import { type ChargeRequest, loadPaymentProto, type PaymentServiceClient } from '@otel-stack/protos';
 
 let service: RunningService;
@@ -91,23 +90,13 @@ it('refuses bytes that are not a ChargeRequest, and keeps serving', async () => 
 
 describe('payment-service as an internal service', () => {
   // 127.0.0.2 is loopback too, but a socket bound to 127.0.0.1 only does not answer there.
-  const reachable = (port: number, host: string) =>
-    new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, host);
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-
   it('HOST=127.0.0.1 binds loopback only; the default binds every interface (what a container needs)', async () => {
     const local = await startService('payment-service', { env: { HOST: '127.0.0.1' } });
     const open = await startService('payment-service', {});
     try {
-      expect(await reachable(local.port, '127.0.0.1')).toBe(true);
-      expect(await reachable(local.port, '127.0.0.2')).toBe(false);
-      expect(await reachable(open.port, '127.0.0.2')).toBe(true);
+      expect(await isListening(local.port, '127.0.0.1')).toBe(true);
+      expect(await isListening(local.port, '127.0.0.2')).toBe(false);
+      expect(await isListening(open.port, '127.0.0.2')).toBe(true);
       expect(local.logs().find((l) => l.msg === 'payment-service listening')).toMatchObject({ host: '127.0.0.1' });
     } finally {
       await Promise.all([local.terminate(), open.terminate()]);

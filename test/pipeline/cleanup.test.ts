@@ -1,7 +1,7 @@
 // Nothing outlives a failing test: a process that starts the whole pipeline and then dies of an uncaught error
 // leaves no service, collector or Jaeger behind (devstack kills its children when its process exits).
 import { spawn } from 'node:child_process';
-import net from 'node:net';
+import { isListening } from '@otel-stack/devstack';
 
 const SCRIPT = `
 const { startPipeline } = require('@otel-stack/devstack');
@@ -12,17 +12,6 @@ startPipeline().then((p) => {
   throw new Error('a test failed');
 });
 `;
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 it('a crash after starting the pipeline leaves nothing listening', async () => {
   const child = spawn(process.execPath, ['-e', SCRIPT], { cwd: __dirname, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -36,5 +25,5 @@ it('a crash after starting the pipeline leaves nothing listening', async () => {
   expect(ports).toHaveLength(20);
   // SIGKILL is immediate, but the kernel may take a moment to close the sockets.
   await new Promise((r) => setTimeout(r, 500));
-  for (const port of ports) expect(`${port} ${await listening(port)}`).toBe(`${port} false`);
+  for (const port of ports) expect(`${port} ${await isListening(port)}`).toBe(`${port} false`);
 }, 60_000);

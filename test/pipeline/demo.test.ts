@@ -1,28 +1,18 @@
 /** `pnpm demo` must work on the first try: on the real pipeline, end to end (with --once), on free ports. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, STACK_PORT_VARIABLES } from '@otel-stack/devstack';
+import { spawnNodeScript } from '../integration/harness/spawn';
 
 it("sends the samples through the collector and prints each tenant's traces, masked, from its own Jaeger", async () => {
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
     STACK_DIR: mkdtempSync(path.join(os.tmpdir(), 'demo-test-')),
   };
   for (const variable of STACK_PORT_VARIABLES) env[variable] = String(await freePort());
-  const demo = spawn(process.execPath, [require.resolve('@otel-stack/devstack/dist/demo.js'), '--once'], {
-    cwd: path.resolve(__dirname, '../..'),
-    env,
-  });
-  let output = '';
-  demo.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  demo.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => demo.once('exit', resolve));
+  const demo = spawnNodeScript(require.resolve('@otel-stack/devstack/dist/demo.js'), ['--once'], env);
+  const code = await demo.exited;
+  const output = demo.output();
   expect({ code, output }).toMatchObject({ code: 0 });
   expect(output).not.toMatch(/Receiver-only/);
   // One section per Jaeger, with that tenant's traces: two for tenant_a, one each for tenant_b and default.

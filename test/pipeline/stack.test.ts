@@ -1,12 +1,12 @@
 // `pnpm stack` as a user runs it: the CLI in the foreground, an order through it, its trace in the tenant's Jaeger,
 // SIGTERM, and nothing left listening. And a port already taken: one line naming the variable, nothing started.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, STACK_PORT_VARIABLES } from '@otel-stack/devstack';
+import { freePort, isListening, STACK_PORT_VARIABLES } from '@otel-stack/devstack';
 import { CARDS } from '../integration/harness/orders';
+import { spawnNodeScript } from '../integration/harness/spawn';
 import { sendOrder } from './harness/traces';
 
 const CLI = path.resolve(__dirname, '../../packages/devstack/dist/stack-cli.js');
@@ -18,36 +18,7 @@ async function freePortsEnv(): Promise<Record<string, string>> {
   return env;
 }
 
-function runCli(env: Record<string, string>): {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-} {
-  const child = spawn(process.execPath, [CLI], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+const runCli = (env: Record<string, string>) => spawnNodeScript(CLI, [], env);
 
 it('runs the pipeline in the foreground, routes an order to its tenant, and stops everything on SIGTERM', async () => {
   const env = await freePortsEnv();
@@ -72,7 +43,7 @@ it('runs the pipeline in the foreground, routes an order to its tenant, and stop
     expect(await stack.exited).toBe(0);
     expect(stack.output()).toMatch(/SIGTERM: stopping[\s\S]*Stopped\./);
     for (const variable of STACK_PORT_VARIABLES)
-      expect(`${variable} ${await listening(Number(env[variable]))}`).toBe(`${variable} false`);
+      expect(`${variable} ${await isListening(Number(env[variable]))}`).toBe(`${variable} false`);
   } finally {
     stack.child.kill('SIGKILL');
   }
@@ -88,7 +59,7 @@ it('a port already taken: one line naming the port and the variable that moves i
     expect(stack.output().trim()).toBe(
       `pnpm stack: port ${env.COLLECTOR_OTLP_GRPC_PORT} (collector OTLP/gRPC) is already in use: set COLLECTOR_OTLP_GRPC_PORT to another port`,
     );
-    expect(await listening(Number(env.ORDER_API_PORT))).toBe(false);
+    expect(await isListening(Number(env.ORDER_API_PORT))).toBe(false);
   } finally {
     squatter.close();
   }

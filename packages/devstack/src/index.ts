@@ -22,6 +22,7 @@ export {
 } from './pipeline';
 export {
   freePort,
+  isListening,
   ManagedProcess,
   RunningService,
   type ServiceName,

@@ -28,6 +28,18 @@ export async function unusedPort(): Promise<number> {
 // port out again at once, and a pipeline asks for twenty in a row).
 const handedOut = new Set<number>();
 
+/** Whether something accepts TCP connections on `host:port` right now. */
+export function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, host);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 /** A free TCP port on loopback (released just before the service binds it), never one handed out before. */
 export async function freePort(): Promise<number> {
   for (;;) {
