@@ -124,7 +124,7 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  test('the contract addresses of DESIGN.md', () => {
+  test('the contract addresses (services, ports, endpoints)', () => {
     const env = (service: string) => environmentOf(services[service] ?? {});
     expect(env('order-api').get('PAYMENT_SERVICE_ADDR')).toBe('payment-service:50051');
     expect(env('order-api').get('PORT')).toBe('8080');
@@ -180,7 +180,7 @@ describe('docker-compose.yml', () => {
           expect({ name, url: arg, listens: ports.has(endpoint.port) }).toEqual({ name, url: arg, listens: true });
       }
     }
-    // DESIGN.md: order-api on host port 8080, the tenants' Jaeger UIs on 16686 / 16687 / 16688.
+    // The contract: order-api on host port 8080, the tenants' Jaeger UIs on 16686 / 16687 / 16688.
     const hostPortOf = (service: string, target: number) =>
       (services[service]?.ports ?? []).flatMap((p) =>
         typeof p === 'object' && p.target === target ? [String(p.published)] : [],

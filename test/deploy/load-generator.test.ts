@@ -10,7 +10,7 @@ import { CARDS, type CardKind, createRandom, pickTenant, planOrder } from '../..
 import { formatSummary, Histogram, Stats, summarize } from '../../services/load-generator/src/stats';
 import { repoPath } from './lib/repo';
 
-/** Luhn check: every card the generator sends except the deliberately invalid one passes it (DESIGN.md). */
+/** Luhn check: every card the generator sends except the deliberately invalid one passes it (payment-service declines a number failing Luhn). */
 function luhnValid(card: string): boolean {
   let sum = 0;
   for (let i = 0; i < card.length; i++) {

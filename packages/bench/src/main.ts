@@ -2,7 +2,7 @@
  * `pnpm bench`: what tracing costs, measured on this machine.
  *
  *   1. micro   span start+end, with 3 attributes, concurrent (100 async tasks): ns and bytes per span, API-only
- *              vs the SDK (BatchSpanProcessor + no-op exporter). Mirrors the seed's Go benchmarks.
+ *              vs the SDK (BatchSpanProcessor + no-op exporter). Mirrors the Go SDK benchmarks it compares with.
  *   2. e2e     POST /orders through order-api and payment-service (real processes, loopback), instrumented vs
  *              OTEL_SDK_DISABLED=true, variants interleaved A/B/A/B: req/s at fixed concurrency, p50/p99 at a fixed
  *              rate, CPU per request (/proc/<pid>/stat), RSS.

@@ -1,5 +1,5 @@
 /**
- * Span micro-benchmarks, mirroring the seed's Go benchmarks (BenchmarkSpanCreation, BenchmarkSpanWithAttributes,
+ * Span micro-benchmarks, mirroring the Go SDK benchmarks (BenchmarkSpanCreation, BenchmarkSpanWithAttributes,
  * BenchmarkConcurrentSpans). Run as a child process per setup, so the two setups never share a JIT or a heap:
  *
  *   node dist/micro.js time  <api|sdk> [--smoke]   → ns per span (tinybench)

@@ -81,7 +81,7 @@ const f0 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–
 const f1 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(1));
 const f2 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(2));
 
-/** Go benchmark numbers the seed quotes (section 8.2), for comparison only: another language, another machine. */
+/** Go SDK benchmark numbers (span start+end, with attributes, concurrent), for comparison only: another language, another machine. */
 export const SEED_GO = {
   'start+end': { ns: 2847, bytes: 1024, allocs: 12 },
   'start+end, 3 attributes': { ns: 3921, bytes: 1536, allocs: 16 },

@@ -86,7 +86,7 @@ export const USAGE = `Usage: load-generator [options]        (every option also 
   -h, --help            this text
 
 Stops after --duration, or on SIGINT/SIGTERM (in-flight requests get --timeout-ms to finish).
-Customers and cards are fake: user<n>@example.com and the public test cards of DESIGN.md.`;
+Customers and cards are fake: user<n>@example.com and the public test cards payment-service knows.`;
 
 export class HelpRequested extends Error {
   override name = 'HelpRequested';

@@ -1,7 +1,7 @@
 /**
  * What one request looks like: which tenant sends it, which card pays, what is in the basket. The data is fake
  * on purpose and recognisably so: customers are `user<n>@example.com` (a reserved domain) and the cards are the
- * public test cards of DESIGN.md, so the PII the services record is harmless when the collector's masking is
+ * public test cards payment-service knows, so the PII the services record is harmless when the collector's masking is
  * being demonstrated.
  */
 import type { LoadConfig, TenantShare } from './config';
@@ -18,7 +18,7 @@ export function createRandom(seed: number): () => number {
   };
 }
 
-/** The test cards of DESIGN.md and the answer order-api gives for each. */
+/** The public test cards and the answer order-api gives for each (payment-service's card table decides). */
 export const CARDS = {
   approved: { number: '4242424242424242', expect: 201 },
   declined: { number: '4000000000000002', expect: 402 },
@@ -49,7 +49,7 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return item;
 }
 
-/** A shuffled copy (Fisher-Yates), reproducible from the seed. */
+/** A shuffled copy (Fisher-Yates), reproducible from the run's seed. */
 function shuffled<T>(random: () => number, items: readonly T[]): T[] {
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i--) {

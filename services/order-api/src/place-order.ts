@@ -72,7 +72,7 @@ export function placeOrder(
     'order.item_count': body.items.length,
     'customer.id': body.customer.id,
     ...(options.batchIndex === undefined ? {} : { 'batch.index': options.batchIndex }),
-    // Deliberately careless, as DESIGN.md asks: personal data on a span, for the collector to mask.
+    // Deliberately careless: personal data on a span, for the collector to mask (the point of this demo).
     'user.email': body.customer.email,
     'payment.card.number': body.payment.cardNumber,
   };

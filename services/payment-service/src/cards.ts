@@ -1,4 +1,4 @@
-/** Card rules: the Luhn check and the test cards of DESIGN.md. All numbers here are public test numbers. */
+/** Card rules: the Luhn check and the test cards (approved, declined, insufficient funds, processor error). All numbers here are public test numbers. */
 
 export type DeclineReason = 'card_declined' | 'insufficient_funds' | 'invalid_card';
 

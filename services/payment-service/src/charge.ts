@@ -40,7 +40,7 @@ export function charge(req: ValidCharge, options: ChargeOptions): Promise<Charge
     'payment.amount_cents': req.amountCents,
     'payment.currency': req.currency,
     'payment.card.last4': cardLast4,
-    // Deliberately careless, as DESIGN.md asks: the collector must mask this before any backend sees it.
+    // Deliberately careless: the collector must mask this before any backend sees it.
     'payment.card.number': req.cardNumber,
   };
   return inSpan(tracer, 'payment.charge', attributes, async (span: Span) => {

@@ -10,7 +10,7 @@ describe('passesLuhn', () => {
   );
 });
 
-describe('verdictFor: the test cards of DESIGN.md', () => {
+describe('verdictFor: the public test cards', () => {
   it.each([
     ['4242424242424242', { kind: 'approve' }],
     ['4000000000000002', { kind: 'decline', reason: 'card_declined' }],
