@@ -20,6 +20,8 @@ it('payment-service down, then up: one warn naming the address, one info when it
       const deadline = Date.now() + 15_000;
       while ((await postOrder(base)).status !== 201 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 200));
+      // The line is written before the answer, but reaches us through a pipe: wait for it rather than race it.
+      await orders.waitForOutput(/payment-service reachable again/, 10_000);
       const changes = orders.logs().filter((l) => String(l.msg).startsWith('payment-service '));
       expect(changes.map((l) => [l.level, l.msg, l.paymentServiceAddr])).toEqual([
         [40, 'payment-service unreachable', `127.0.0.1:${paymentPort}`],

@@ -38,7 +38,12 @@ it('two pipelined orders, SIGTERM while the first is being charged: every charge
   expect((await exit).code).toBe(0);
   // Responses follow each other without a newline between a body and the next status line.
   const answered = [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1]);
-  const charged = payment.output.filter((l) => l.includes('charge completed')).length - chargedBefore;
+  // payment-service logs each charge before it answers; give its pipe a moment to deliver both lines.
+  const chargedLines = () => payment.output.filter((l) => l.includes('charge completed')).length - chargedBefore;
+  for (const until = Date.now() + 5_000; chargedLines() < 2 && Date.now() < until; ) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const charged = chargedLines();
   // Every order payment-service charged got its answer (here: both were already in progress).
   expect(answered.filter((status) => status === '201')).toHaveLength(charged);
   expect(charged).toBe(2);

@@ -132,7 +132,9 @@ export class ManagedProcess {
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    this.#exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    // 'close', not 'exit': 'exit' can come before the last output has been read from the pipes, and the last line
+    // is often the one a test wants ("span export totals").
+    this.#exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   }
 
   /** Calls `listener` with every line written from now on. */
