@@ -20,7 +20,7 @@ release="$(sed -n 's/^  version: *\([0-9.]*\).*/\1/p' "$manifest" | head -n 1)"
 [ -n "$release" ] || { go_env_log "no dist.version in $manifest"; exit 1; }
 
 stamp="$(go_env_stamp "$manifest" "$pinned_sum")"
-if [ -x "$binary" ] && [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then
+if go_env_current "$binary" "$stamp"; then
   go_env_log "up to date: ${binary#"$go_env_root/"} ($release)"
   exit 0
 fi

@@ -22,7 +22,7 @@ release="$(sed -n 's#^JAEGER_IMAGE=jaegertracing/jaeger:##p' "$go_env_root/.env"
 [ -n "$module_version" ] && [ -n "$release" ] || { go_env_log "cannot read the Jaeger version from tools/jaeger/go.mod and .env"; exit 1; }
 
 stamp="$(go_env_stamp "$module_dir/go.mod" "$module_dir/go.sum")"
-if [ -x "$binary" ] && [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then
+if go_env_current "$binary" "$stamp"; then
   go_env_log "up to date: ${binary#"$go_env_root/"} ($release)"
   exit 0
 fi

@@ -32,3 +32,8 @@ go_env_require() {
 go_env_stamp() {
   { go env GOVERSION; cat "$@"; } | sha256sum | cut -d' ' -f1
 }
+
+# True when BINARY exists and was built from inputs with hash STAMP (recorded in .stamp beside it).
+go_env_current() {
+  [ -x "$1" ] && [ "$(cat "$(dirname "$1")/.stamp" 2>/dev/null)" = "$2" ]
+}

@@ -12,6 +12,7 @@ import {
   type StoredSpan,
   sendOtlpJson,
   startPipeline,
+  sumOf,
 } from '@otel-stack/devstack';
 import { waitForTraces } from '../../test/pipeline/harness/traces';
 import { CARD_VECTORS, EMAIL_VECTORS, UNTOUCHED_VECTORS, type Vector } from './vectors';
@@ -202,9 +203,8 @@ describe('masking vectors through the real collector', () => {
 
   it('nothing was refused or failed on the way', async () => {
     const metrics = await pipeline.collector.metrics();
-    const sum = (name: string) => (metrics.get(name) ?? []).reduce((n, s) => n + s.value, 0);
-    expect(sum('otelcol_receiver_accepted_spans')).toBe(CASES.length + VECTORS.length);
-    expect(sum('otelcol_receiver_refused_spans')).toBe(0);
-    expect(sum('otelcol_processor_tail_sampling_sampling_policy_evaluation_error')).toBe(0);
+    expect(sumOf(metrics, 'otelcol_receiver_accepted_spans')).toBe(CASES.length + VECTORS.length);
+    expect(sumOf(metrics, 'otelcol_receiver_refused_spans')).toBe(0);
+    expect(sumOf(metrics, 'otelcol_processor_tail_sampling_sampling_policy_evaluation_error')).toBe(0);
   });
 });

@@ -3,7 +3,7 @@
  * its trace without status ERROR -- the SERVER span, Fastify's `request`/`handler` spans and the business spans -- and
  * says what was rejected in an event or attribute instead. A 5xx still marks them.
  */
-import { type ReceivedSpan, type Stack, startStack } from '@otel-stack/devstack';
+import { type ReceivedSpan, randomTraceId, type Stack, startStack } from '@otel-stack/devstack';
 import { CARDS, orderBody } from './harness/orders';
 
 let stack: Stack;
@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 async function post(body: string, contentType: string): Promise<{ status: number; spans: ReceivedSpan[] }> {
-  const traceId = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const traceId = randomTraceId();
   const res = await fetch(`${stack.baseUrl}/orders`, {
     method: 'POST',
     headers: { 'content-type': contentType, traceparent: `00-${traceId}-00f067aa0ba902b7-01` },

@@ -4,7 +4,7 @@
  * That is why only order-api may reach it (the NetworkPolicy in k8s/, compose's network, HOST=127.0.0.1 natively).
  */
 import * as grpc from '@grpc/grpc-js';
-import { OtlpReceiver, type RunningService, startService } from '@otel-stack/devstack';
+import { OtlpReceiver, type RunningService, randomTraceId, startService } from '@otel-stack/devstack';
 import { loadPaymentProto, type PaymentServiceClient } from '@otel-stack/protos';
 
 let receiver: OtlpReceiver;
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 async function chargeAs(baggage: string): Promise<string[]> {
-  const traceId = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const traceId = randomTraceId();
   const metadata = new grpc.Metadata();
   metadata.set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`);
   metadata.set('baggage', baggage);

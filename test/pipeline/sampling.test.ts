@@ -9,6 +9,7 @@ import {
   sendOtlpJson,
   startPipeline,
   startService,
+  sumOf,
 } from '@otel-stack/devstack';
 import { CARDS } from '../integration/harness/orders';
 import { type SentOrder, sendOrder, waitForTraces } from './harness/traces';
@@ -87,7 +88,6 @@ describe('tail sampling at 0 %', () => {
       for (const order of dropped) expect(traceIds.has(order.traceId)).toBe(false);
     }
     const metrics = await pipeline.collector.metrics();
-    const sum = (name: string) => (metrics.get(name) ?? []).reduce((n, s) => n + s.value, 0);
-    expect(sum('otelcol_processor_tail_sampling_sampling_trace_dropped_too_early')).toBe(0);
+    expect(sumOf(metrics, 'otelcol_processor_tail_sampling_sampling_trace_dropped_too_early')).toBe(0);
   });
 });

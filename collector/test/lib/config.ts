@@ -141,11 +141,6 @@ export function defined(cfg: YamlMap, kind: Kind): string[] {
   return isMap(section) ? Object.keys(section) : [];
 }
 
-/** Every OTTL statement of every transform processor, as written in the YAML (before confmap expansion). */
-export function rawTraceStatements(raw: YamlMap, processorId: string): string[] {
-  return strings(get(raw, 'processors', processorId, 'trace_statements'));
-}
-
 /** Component IDs a config refers to, by kind (pipelines and service.extensions). */
 export function referenced(cfg: YamlMap): Record<Kind, Set<string>> {
   const refs: Record<Kind, Set<string>> = {

@@ -1,8 +1,7 @@
-export { BINARIES, buildBinaries, missingBinaries, requireBinaries } from './binaries';
-export { Collector, type CollectorMetrics, type CollectorPorts, parsePrometheus, sumOf } from './collector';
-export { attr, Jaeger, type JaegerPorts, type OtlpKeyValue, type StoredSpan, toReceivedSpan } from './jaeger';
+export { BINARIES, requireBinaries } from './binaries';
+export { type CollectorMetrics, sumOf } from './collector';
+export { attr, type Jaeger, type StoredSpan } from './jaeger';
 export {
-  otlpTraceRequest,
   type ResourceSpec,
   randomSpanId,
   randomTraceId,
@@ -13,17 +12,12 @@ export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export {
   BACKENDS,
   type Backend,
-  freePipelinePorts,
   Pipeline,
-  type PipelineOptions,
-  type PipelinePorts,
   startPipeline,
-  withPipeline,
 } from './pipeline';
 export {
   freePort,
   isListening,
-  ManagedProcess,
   RunningService,
   type ServiceName,
   type StartOptions,
@@ -32,5 +26,5 @@ export {
   unusedPort,
 } from './processes';
 export { type Stack, type StackOptions, startStack, withStack } from './stack';
-export { STACK_PORT_VARIABLES, stackPorts } from './stack-ports';
+export { STACK_PORT_VARIABLES } from './stack-ports';
 export { formatTraceTree } from './trace-tree';

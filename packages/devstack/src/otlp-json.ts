@@ -33,7 +33,7 @@ export interface ResourceSpec {
 }
 
 /** The OTLP/JSON body of a trace export request (what an SDK sends to /v1/traces). */
-export function otlpTraceRequest(resources: readonly ResourceSpec[]) {
+function otlpTraceRequest(resources: readonly ResourceSpec[]) {
   const now = BigInt(Date.now()) * 1_000_000n;
   return {
     resourceSpans: resources.map((r) => ({

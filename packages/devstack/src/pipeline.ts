@@ -39,7 +39,7 @@ export interface PipelineOptions {
   readonly ownProcessGroup?: boolean;
 }
 
-export async function freePipelinePorts(): Promise<PipelinePorts> {
+async function freePipelinePorts(): Promise<PipelinePorts> {
   const jaegerPorts = async (): Promise<JaegerPorts> => ({
     otlpGrpc: await freePort(),
     queryHttp: await freePort(),
@@ -68,7 +68,7 @@ export async function freePipelinePorts(): Promise<PipelinePorts> {
 export class Pipeline {
   readonly ports: PipelinePorts;
   readonly jaegers: Readonly<Record<Backend, Jaeger>>;
-  readonly collector: Collector;
+  #collector: Collector;
   readonly storageDir: string;
   readonly #ownsStorage: boolean;
   readonly #options: PipelineOptions;
@@ -85,7 +85,12 @@ export class Pipeline {
       tenant_b: new Jaeger('tenant_b', ports.jaegers.tenant_b),
       default: new Jaeger('default', ports.jaegers.default),
     };
-    this.collector = this.newCollector();
+    this.#collector = this.newCollector();
+  }
+
+  /** The current collector process (a new one after restartCollector). */
+  get collector(): Collector {
+    return this.#collector;
   }
 
   get baseUrl(): string {
@@ -114,7 +119,7 @@ export class Pipeline {
 
   async restartCollector(): Promise<void> {
     await this.collector.stop();
-    (this as { collector: Collector }).collector = this.newCollector();
+    this.#collector = this.newCollector();
     await this.collector.start();
   }
 
@@ -190,14 +195,4 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     throw err;
   }
   return pipeline;
-}
-
-/** Runs `work` against a fresh pipeline and stops every process afterwards, also when `work` throws. */
-export async function withPipeline<T>(options: PipelineOptions, work: (p: Pipeline) => Promise<T>): Promise<T> {
-  const pipeline = await startPipeline(options);
-  try {
-    return await work(pipeline);
-  } finally {
-    await pipeline.stop();
-  }
 }

@@ -89,9 +89,9 @@ export function parseBaggageAllowlist(raw: string): ReadonlySet<string> {
 }
 
 /** The values of OTEL_TRACES_EXPORTER the bootstrap builds an exporter for (see createExporters). */
-export const TRACE_EXPORTERS = ['otlp', 'console', 'none'] as const;
+const TRACE_EXPORTERS = ['otlp', 'console', 'none'] as const;
 /** The samplers the JS SDK builds from OTEL_TRACES_SAMPLER. */
-export const TRACE_SAMPLERS = [
+const TRACE_SAMPLERS = [
   'always_on',
   'always_off',
   'traceidratio',
