@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
-const MAIN = path.join(ROOT, 'packages/bench/dist/main.js');
+const MAIN = path.join(ROOT, 'tools/bench/dist/main.js');
 
 interface Results {
   schema: string;

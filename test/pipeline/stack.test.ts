@@ -9,7 +9,7 @@ import { CARDS } from '../integration/harness/orders';
 import { spawnNodeScript } from '../integration/harness/spawn';
 import { sendOrder } from './harness/traces';
 
-const CLI = path.resolve(__dirname, '../../packages/devstack/dist/stack-cli.js');
+const CLI = path.resolve(__dirname, '../../tools/devstack/dist/stack-cli.js');
 
 async function freePortsEnv(): Promise<Record<string, string>> {
   // A queue and logs of its own: never the developer's .build/stack, nor another test's.

@@ -1,7 +1,7 @@
 /**
  * Measures what the batch span processor settings do under a burst: order-api and payment-service as real
  * processes, N orders at a fixed concurrency, then SIGTERM and read each service's own "span export totals".
- * Prints a markdown table. Run: `pnpm build && node packages/devstack/dist/bsp-tuning.js [orders] [concurrency]`.
+ * Prints a markdown table. Run: `pnpm build && node tools/devstack/dist/bsp-tuning.js [orders] [concurrency]`.
  */
 import { startStack } from './stack';
 

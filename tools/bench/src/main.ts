@@ -11,7 +11,7 @@
  *              no drops, with and without gzip.
  *   (5. profile, with --profile: both services under `node --cpu-prof`, top self-time functions.)
  *
- * Progress goes to stderr; results to <out>/latest.json, latest.md and latest.svg (default bench/results; with
+ * Progress goes to stderr; results to <out>/latest.json, latest.md and latest.svg (default tools/bench/results; with
  * --smoke, a temporary directory unless --out is given).
  *
  * Options: --smoke  --only=micro,e2e,sustain,export,profile  --out=DIR  --variants=off,on,gzip  --rounds=N
@@ -196,7 +196,8 @@ async function main(): Promise<void> {
     }
     VARIANTS[id] = { id, label: `${id} (${envList})`, env };
   }
-  const outDir = arg('out') ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), 'otel-bench-smoke-')) : 'bench/results');
+  const outDir =
+    arg('out') ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), 'otel-bench-smoke-')) : 'tools/bench/results');
   const out = path.resolve(ROOT, outDir);
   const m = machine();
   progress(`${m.cores} cores, ${m.cpuModel}, Node ${m.node}; parts: ${parts.join(', ')}${smoke ? ' (smoke)' : ''}`);
