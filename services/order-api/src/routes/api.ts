@@ -6,7 +6,7 @@ import { notFound } from '../plugins/error-envelope';
 import { ordersRoutes } from './orders';
 import { ordersBatchRoutes } from './orders-batch';
 
-export interface ApiOptions extends PlaceOrderDeps {
+interface ApiOptions extends PlaceOrderDeps {
   readonly batchConcurrency: number;
   /** API-key mode: every request of this context must authenticate. */
   readonly apiKeys?: ApiKeys | undefined;
@@ -19,6 +19,8 @@ export interface ApiOptions extends PlaceOrderDeps {
  */
 export const apiRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app, { apiKeys, batchConcurrency, ...deps }) => {
   if (apiKeys) await app.register(apiKeyAuth, { apiKeys });
+  // @fastify/otel names a handler's span after the function, else after the plugin chain it was registered in: the
+  // handlers here are named, and nothing is registered inside the route plugins (`handler - ordersRoutes`).
   app.get('/openapi.json', { schema: { hide: true } }, async function openApiDocument() {
     return app.swagger();
   });
