@@ -23,7 +23,7 @@ import { ClientErrorSpanProcessor } from './client-errors';
 import { TELEMETRY_DEFAULTS, type TelemetryConfig } from './config';
 import type { SpanAccounting } from './span-accounting';
 import { TenantBaggagePropagator, TenantSpanProcessor } from './tenant';
-import { pathOf, UNTRACED_GRPC_METHODS, UNTRACED_HTTP_PATHS } from './untraced';
+import { isIgnoredIncomingPath, UNTRACED_GRPC_METHODS } from './untraced';
 
 // Not yet in the stable semantic-conventions entry point.
 const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
@@ -31,18 +31,17 @@ const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
 /**
  * The instrumentations both services load. http gives the HTTP SERVER span and context propagation, grpc the CLIENT
  * and SERVER spans around Charge, @fastify/otel the route-level `request`/`handler` spans (hook spans are off: one
- * per lifecycle hook adds cost and no information here), pino puts trace_id/span_id into every log line.
+ * per lifecycle hook adds cost and no information here), pino puts trace_id/span_id into every log line. Paths a
+ * service declared with ignoreIncomingPaths get no span from either HTTP instrumentation.
  */
-export function createInstrumentations(): Instrumentation[] {
+function createInstrumentations(): Instrumentation[] {
   return [
-    new HttpInstrumentation({
-      ignoreIncomingRequestHook: (req) => UNTRACED_HTTP_PATHS.has(pathOf(req.url)),
-    }),
+    new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => isIgnoredIncomingPath(req.url) }),
     new GrpcInstrumentation({ ignoreGrpcMethods: [...UNTRACED_GRPC_METHODS] }),
     new FastifyOtelInstrumentation({
       registerOnInitialization: true,
       instrumentHooks: false,
-      ignorePaths: (route) => UNTRACED_HTTP_PATHS.has(route.url),
+      ignorePaths: (route) => isIgnoredIncomingPath(route.url),
     }),
     // Trace correlation only: logs stay on stdout, they are not sent as OTLP log records.
     new PinoInstrumentation({ disableLogSending: true }),
@@ -84,7 +83,7 @@ function batchSpanProcessorFromEnv(exporter: SpanExporter, accounting: SpanAccou
  * Metrics and logs are not exported by this stack unless asked for: the SDK would otherwise start OTLP exporters
  * for them that nothing receives. Explicit OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER values still win.
  */
-export function applySignalDefaults(env: NodeJS.ProcessEnv = process.env): void {
+function applySignalDefaults(env: NodeJS.ProcessEnv = process.env): void {
   env.OTEL_METRICS_EXPORTER ??= 'none';
   env.OTEL_LOGS_EXPORTER ??= 'none';
 }

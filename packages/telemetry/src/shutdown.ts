@@ -1,21 +1,14 @@
 import { log } from './log';
+import { processWide } from './process-wide';
 
 /** Work a service must finish before spans are flushed: typically "stop accepting, finish in-flight requests". */
-export type ShutdownHook = () => Promise<void> | void;
+type ShutdownHook = () => Promise<void> | void;
 
-// Kept on globalThis so a service that imports this package and the preloaded copy share one registry even if the
-// package were ever loaded twice (for example through two different symlinked paths).
-const REGISTRY = Symbol.for('otel-stack.telemetry.shutdown-hooks');
-type Registry = { hooks: ShutdownHook[] };
-function registry(): Registry {
-  const g = globalThis as typeof globalThis & { [REGISTRY]?: Registry };
-  g[REGISTRY] ??= { hooks: [] };
-  return g[REGISTRY];
-}
+const hooks = () => processWide('shutdown-hooks', (): ShutdownHook[] => []);
 
 /** Registers work to run on SIGTERM/SIGINT before the final span flush. Hooks run in registration order. */
 export function onShutdown(hook: ShutdownHook): void {
-  registry().hooks.push(hook);
+  hooks().push(hook);
 }
 
 class Timeout extends Error {}
@@ -29,7 +22,7 @@ function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-export interface ShutdownOptions {
+interface ShutdownOptions {
   /** Flushes and stops telemetry (NodeSDK.shutdown). */
   readonly flush: () => Promise<void>;
   /** Runs after the flush, whether it completed or not (the final span accounting). */
@@ -53,7 +46,7 @@ export async function shutdown(signal: string, options: ShutdownOptions): Promis
   try {
     await within(
       (async () => {
-        for (const hook of registry().hooks) await hook();
+        for (const hook of hooks()) await hook();
       })(),
       options.drainTimeoutMs,
       'draining in-flight work',

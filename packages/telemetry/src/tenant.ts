@@ -8,13 +8,12 @@ import {
 } from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { SharedAttributeNames } from './attributes';
 
 /** The W3C baggage entry a caller uses to name its tenant. */
 export const TENANT_BAGGAGE_KEY = 'tenant_id';
-/** The span attribute the collector routes on. Every span of both services carries it. */
-export const TENANT_ATTRIBUTE = 'tenant.id';
 /** Where traces of unknown, missing or not allow-listed tenants go. */
-export const DEFAULT_TENANT = 'default';
+const DEFAULT_TENANT = 'default';
 
 /** The effective tenant: the requested one if it is allow-listed, otherwise `default`. */
 export function resolveTenant(requested: string | undefined, allowed: ReadonlySet<string>): string {
@@ -50,7 +49,7 @@ export class ApiKeys {
   }
 }
 
-export interface TenantRules {
+interface TenantRules {
   /** Tenants accepted from `tenant_id` baggage. */
   readonly tenants: ReadonlySet<string>;
   /**
@@ -134,7 +133,7 @@ export class TenantBaggagePropagator implements TextMapPropagator {
  */
 export class TenantSpanProcessor implements SpanProcessor {
   onStart(span: Span, parentContext: Context): void {
-    span.setAttribute(TENANT_ATTRIBUTE, tenantOf(parentContext));
+    span.setAttribute(SharedAttributeNames.TENANT_ID, tenantOf(parentContext));
   }
 
   onEnd(_span: ReadableSpan): void {}

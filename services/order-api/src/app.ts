@@ -5,14 +5,12 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { ConnectionLimits } from './config';
 import type { OrderStore } from './order-store';
 import type { PaymentClient } from './payment-client';
-import { registerApiKeyAuth } from './plugins/api-key-auth';
-import { registerErrorEnvelope } from './plugins/error-envelope';
+import { errorEnvelope } from './plugins/error-envelope';
 import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors';
-import { registerGracefulClose } from './plugins/graceful-close';
-import { collectRoutes, registerMethodNotAllowed } from './plugins/method-not-allowed';
+import { gracefulClose } from './plugins/graceful-close';
+import { methodNotAllowed } from './plugins/method-not-allowed';
+import { apiRoutes } from './routes/api';
 import { healthRoutes } from './routes/health';
-import { ordersRoutes } from './routes/orders';
-import { ordersBatchRoutes } from './routes/orders-batch';
 
 export interface AppOptions {
   readonly payments: PaymentClient;
@@ -68,16 +66,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }),
     },
   });
-  const routes = collectRoutes(app);
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  registerErrorEnvelope(app);
-  const shutdownSignal = registerGracefulClose(app);
-  if (options.apiKeys) registerApiKeyAuth(app, options.apiKeys);
-  const deps = { payments: options.payments, store: options.store };
+  // App-wide (fastify-plugin): the error envelope, the shutdown behaviour and 405s apply to every route below.
+  await app.register(errorEnvelope);
+  await app.register(gracefulClose);
+  await app.register(methodNotAllowed);
+  // Encapsulated: the health checks stay open, the API authenticates in API-key mode.
   await app.register(healthRoutes, { payments: options.payments });
-  await app.register(ordersRoutes, deps);
-  await app.register(ordersBatchRoutes, { ...deps, concurrency: options.batchConcurrency, shutdownSignal });
-  await app.after();
-  registerMethodNotAllowed(app, routes);
+  await app.register(apiRoutes, {
+    payments: options.payments,
+    store: options.store,
+    batchConcurrency: options.batchConcurrency,
+    apiKeys: options.apiKeys,
+  });
   return app;
 }

@@ -24,7 +24,7 @@ export function errorBody(code: ErrorCode, message: string): ErrorBody {
   return { error: { code, message } };
 }
 
-/** Answers with the envelope. Used for business outcomes (402) and dependency failures, which are not thrown. */
+/** Answers with the envelope, for errors the route decides itself rather than throws. */
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
   return reply.code(ERROR_STATUS[code]).type('application/json; charset=utf-8').send(errorBody(code, message));
 }

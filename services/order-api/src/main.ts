@@ -1,13 +1,13 @@
 import { onShutdown } from '@otel-stack/telemetry';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app';
-import { ConfigError, readOrderApiConfig } from './config';
+import { ConfigError, type OrderApiConfig, readOrderApiConfig } from './config';
 import { loggerOptions } from './logger';
 import { InMemoryOrderStore } from './order-store';
 import { GrpcPaymentClient } from './payment-client';
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof readOrderApiConfig>;
+  let config: OrderApiConfig;
   try {
     config = readOrderApiConfig();
   } catch (err) {

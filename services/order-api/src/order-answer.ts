@@ -1,15 +1,26 @@
-import { type ErrorBody, errorBody } from './errors';
-import type { PlaceOrderResult } from './place-order';
+import { ERROR_STATUS, type ErrorBody, errorBody } from './errors';
+import type { OrderOutcome } from './place-order';
 import type { CreatedOrder } from './schemas/order';
 
-/** The HTTP answer for one order's outcome; shared by POST /orders and each entry of POST /orders/batch. */
-export function answerFor(
-  result: PlaceOrderResult,
-  traceId: string,
-): { status: 201; order: CreatedOrder } | { status: 400 | 402 | 502 | 503; body: ErrorBody } {
-  switch (result.kind) {
+type OrderErrorCode = 'invalid_request' | 'payment_declined' | 'payment_error' | 'payment_unavailable';
+
+/**
+ * The HTTP answer to one order: POST /orders sends it (the order itself, or the error envelope), and each entry of
+ * POST /orders/batch is `{ index, ...answer }`.
+ */
+export type OrderAnswer =
+  | { readonly status: 201; readonly order: CreatedOrder }
+  | { readonly status: (typeof ERROR_STATUS)[OrderErrorCode]; readonly error: ErrorBody['error'] };
+
+function refused(code: OrderErrorCode, message: string): OrderAnswer {
+  return { status: ERROR_STATUS[code], ...errorBody(code, message) };
+}
+
+/** The one mapping of an order's outcome to HTTP. */
+export function answerFor(outcome: OrderOutcome, traceId: string): OrderAnswer {
+  switch (outcome.status) {
     case 'paid': {
-      const { order } = result;
+      const { order } = outcome;
       return {
         status: 201,
         order: {
@@ -24,15 +35,16 @@ export function answerFor(
       };
     }
     case 'declined':
-      return { status: 402, body: errorBody('payment_declined', `payment declined: ${result.reason}`) };
-    case 'invalid':
-      return { status: 400, body: errorBody('invalid_request', result.message) };
+      return refused('payment_declined', `payment declined: ${outcome.declineReason}`);
+    case 'rejected':
+      return refused('invalid_request', outcome.reason);
     case 'payment_failed': {
-      const { kind, message } = result.error;
-      if (kind === 'unavailable')
-        return { status: 503, body: errorBody('payment_unavailable', 'payment service unavailable') };
-      if (kind === 'rejected') return { status: 400, body: errorBody('invalid_request', `payment: ${message}`) };
-      return { status: 502, body: errorBody('payment_error', 'payment failed') };
+      const { kind, message } = outcome.error;
+      if (kind === 'unavailable') return refused('payment_unavailable', 'payment service unavailable');
+      if (kind === 'invalid_argument') return refused('invalid_request', `payment: ${message}`);
+      return refused('payment_error', 'payment failed');
     }
+    case 'cancelled':
+      return refused('payment_unavailable', `not processed: ${outcome.reason}`);
   }
 }

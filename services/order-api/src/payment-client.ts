@@ -1,31 +1,22 @@
 import * as grpc from '@grpc/grpc-js';
 import {
-  type ChargeResponse__Output,
+  type ChargeInput,
+  type ChargeResult,
   checkServing,
   createHealthClient,
+  fromChargeResponse,
   type HealthCheckClient,
   loadPaymentProto,
   type PaymentServiceClient,
 } from '@otel-stack/protos';
 
-export interface ChargeInput {
-  readonly orderId: string;
-  readonly amountCents: number;
-  readonly currency: string;
-  readonly cardNumber: string;
-}
-
-export type ChargeOutcome =
-  | { readonly outcome: 'approved'; readonly paymentId: string; readonly cardLast4: string }
-  | { readonly outcome: 'declined'; readonly declineReason: string; readonly cardLast4: string };
-
 /**
  * Why a charge could not be made, decided once here from the gRPC status:
- * - `unavailable`: payment-service unreachable, overloaded or too slow (UNAVAILABLE, DEADLINE_EXCEEDED) -> 503
- * - `rejected`: payment-service refused the request as invalid (INVALID_ARGUMENT) -> 400
- * - `failed`: anything else, INTERNAL included -> 502
+ * - `unavailable`: payment-service unreachable, overloaded or too slow (UNAVAILABLE, DEADLINE_EXCEEDED)
+ * - `invalid_argument`: payment-service refused the request as invalid (INVALID_ARGUMENT)
+ * - `failed`: anything else, INTERNAL included
  */
-export type PaymentFailureKind = 'unavailable' | 'rejected' | 'failed';
+type PaymentFailureKind = 'unavailable' | 'invalid_argument' | 'failed';
 
 export class PaymentError extends Error {
   override name = 'PaymentError';
@@ -44,7 +35,7 @@ export function failureKindOf(code: grpc.status): PaymentFailureKind {
     case grpc.status.DEADLINE_EXCEEDED:
       return 'unavailable';
     case grpc.status.INVALID_ARGUMENT:
-      return 'rejected';
+      return 'invalid_argument';
     default:
       return 'failed';
   }
@@ -52,27 +43,17 @@ export function failureKindOf(code: grpc.status): PaymentFailureKind {
 
 /** What order-api needs from payment-service. Routes depend on this, so tests can pass a fake. */
 export interface PaymentClient {
-  charge(input: ChargeInput): Promise<ChargeOutcome>;
+  /** The charge's result (a decline included); a charge that could not be made rejects with a PaymentError. */
+  charge(input: ChargeInput): Promise<ChargeResult>;
   /** Whether payment-service answers its gRPC health check with SERVING. Never throws. */
   isServing(): Promise<boolean>;
   close(): void;
 }
 
-function toOutcome(response: ChargeResponse__Output): ChargeOutcome {
-  switch (response.outcome) {
-    case 'CHARGE_OUTCOME_APPROVED':
-      return { outcome: 'approved', paymentId: response.paymentId, cardLast4: response.cardLast4 };
-    case 'CHARGE_OUTCOME_DECLINED':
-      return { outcome: 'declined', declineReason: response.declineReason, cardLast4: response.cardLast4 };
-    default:
-      throw new PaymentError('failed', `payment-service answered an unknown outcome "${response.outcome}"`);
-  }
-}
-
 const HEALTH_CHECK_TIMEOUT_MS = 1_000;
 
 /** payment-service became unreachable, or reachable again: reported once per change, with the address tried. */
-export type ReachabilityChange =
+type ReachabilityChange =
   | { readonly reachable: false; readonly address: string; readonly reason: string }
   | { readonly reachable: true; readonly address: string };
 
@@ -95,22 +76,22 @@ export class GrpcPaymentClient implements PaymentClient {
     this.#timeoutMs = timeoutMs;
   }
 
-  charge(input: ChargeInput): Promise<ChargeOutcome> {
+  charge(input: ChargeInput): Promise<ChargeResult> {
     return new Promise((resolve, reject) => {
       this.#client.Charge(input, { deadline: Date.now() + this.#timeoutMs }, (err, response) => {
         const unreachable = err !== null && failureKindOf(err.code) === 'unavailable';
         this.#observe(unreachable ? err.details || err.message : undefined);
         if (err) {
           reject(new PaymentError(failureKindOf(err.code), err.details || err.message, err.code));
-        } else if (!response) {
-          reject(new PaymentError('failed', 'payment-service sent no response'));
-        } else {
-          try {
-            resolve(toOutcome(response));
-          } catch (e) {
-            reject(e);
-          }
+          return;
         }
+        if (!response) {
+          reject(new PaymentError('failed', 'payment-service sent no response'));
+          return;
+        }
+        const result = fromChargeResponse(response);
+        if (result) resolve(result);
+        else reject(new PaymentError('failed', `payment-service answered an unknown outcome "${response.outcome}"`));
       });
     });
   }

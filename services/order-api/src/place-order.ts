@@ -1,29 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import { context, type Span, trace } from '@opentelemetry/api';
 import { inSpan, markFailed, RejectedError, tenantOf } from '@otel-stack/telemetry';
+import { AttributeNames, SpanNames } from './attributes';
 import type { OrderStore, StoredOrder } from './order-store';
-import { type ChargeOutcome, type PaymentClient, PaymentError } from './payment-client';
+import { type PaymentClient, PaymentError } from './payment-client';
 import type { CreateOrderBody } from './schemas/order';
 
 const tracer = trace.getTracer('order-api');
 
-export type PlaceOrderResult =
-  | { readonly kind: 'paid'; readonly order: StoredOrder }
-  | { readonly kind: 'declined'; readonly reason: string }
-  | { readonly kind: 'invalid'; readonly message: string }
-  | { readonly kind: 'payment_failed'; readonly error: PaymentError };
+/**
+ * How one order ended. `status` is the value its `order.status` span attribute records; never an HTTP status
+ * (order-answer.ts maps outcomes to HTTP answers).
+ */
+export type OrderOutcome =
+  | { readonly status: 'paid'; readonly order: StoredOrder }
+  | { readonly status: 'declined'; readonly declineReason: string }
+  /** The order broke a business rule the JSON schema cannot express (the same SKU twice). */
+  | { readonly status: 'rejected'; readonly reason: string }
+  | { readonly status: 'payment_failed'; readonly error: PaymentError }
+  /** The order was not started: its signal was aborted (a batch whose client left, or a shutdown). */
+  | { readonly status: 'cancelled'; readonly reason: string };
 
 export interface PlaceOrderDeps {
   readonly payments: PaymentClient;
   readonly store: OrderStore;
 }
 
-/** A business rule the JSON schema cannot express; answered 400 invalid_request. */
-export class OrderRejectedError extends RejectedError {
+class OrderRejectedError extends RejectedError {
   override name = 'OrderRejectedError';
 }
 
-export function orderTotalCents(items: CreateOrderBody['items']): number {
+function orderTotalCents(items: CreateOrderBody['items']): number {
   return items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
 }
 
@@ -48,9 +55,86 @@ function stage<T>(name: string, work: (span: Span) => Promise<T> | T): Promise<T
   return inSpan(tracer, name, {}, async (span) => work(span));
 }
 
-export interface PlaceOrderOptions {
+async function runStages(
+  orderId: string,
+  body: CreateOrderBody,
+  deps: PlaceOrderDeps,
+  span: Span,
+): Promise<OrderOutcome> {
+  await stage(SpanNames.ORDER_VALIDATE, () => validate(body));
+  const amountCents = await stage(SpanNames.ORDER_PRICE, (s) => {
+    const total = price(body);
+    s.setAttribute(AttributeNames.ORDER_AMOUNT_CENTS, total);
+    return total;
+  });
+  span.setAttribute(AttributeNames.ORDER_AMOUNT_CENTS, amountCents);
+
+  const charged = await stage(SpanNames.ORDER_CHARGE, () =>
+    deps.payments.charge({
+      orderId,
+      amountCents,
+      currency: body.payment.currency,
+      cardNumber: body.payment.cardNumber,
+    }),
+  );
+  if (charged.outcome === 'declined') {
+    span.setAttribute(AttributeNames.PAYMENT_DECLINE_REASON, charged.declineReason);
+    return { status: 'declined', declineReason: charged.declineReason };
+  }
+
+  const order: StoredOrder = {
+    orderId,
+    status: 'paid',
+    tenant: tenantOf(context.active()),
+    customerId: body.customer.id,
+    items: body.items,
+    amountCents,
+    currency: body.payment.currency,
+    paymentId: charged.paymentId,
+    cardLast4: charged.cardLast4,
+    createdAt: new Date().toISOString(),
+  };
+  await stage(SpanNames.ORDER_PERSIST, () => deps.store.save(order));
+  span.setAttribute(AttributeNames.PAYMENT_ID, charged.paymentId);
+  return { status: 'paid', order };
+}
+
+/** Expected failures become outcomes (the failing stage's span already recorded the error); others are rethrown. */
+function outcomeOfFailure(err: unknown, span: Span): OrderOutcome {
+  if (err instanceof PaymentError) {
+    markFailed(span, err);
+    return { status: 'payment_failed', error: err };
+  }
+  if (err instanceof OrderRejectedError) {
+    // The caller's mistake, not a failure of ours: recorded, but the span is not an error.
+    span.setAttribute(AttributeNames.ORDER_REJECTION_REASON, err.message);
+    return { status: 'rejected', reason: err.message };
+  }
+  throw err;
+}
+
+interface PlaceOrderOptions {
   /** Position in a batch, recorded on the span. */
   readonly batchIndex?: number;
+  /** Once aborted, the order is not started: it ends `cancelled`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Why a signal was aborted, as recorded on spans and in the answer. */
+export function abortReason(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+}
+
+/** An order that is not started still gets a short `order.place` span saying so: the trace shows every order. */
+function cancelled(signal: AbortSignal, batchIndex: number | undefined): OrderOutcome {
+  const reason = abortReason(signal);
+  const attributes = {
+    ...(batchIndex === undefined ? {} : { [AttributeNames.BATCH_INDEX]: batchIndex }),
+    [AttributeNames.ORDER_STATUS]: 'cancelled',
+    [AttributeNames.ORDER_CANCEL_REASON]: reason,
+  };
+  tracer.startSpan(SpanNames.ORDER_PLACE, { attributes }).end();
+  return { status: 'cancelled', reason };
 }
 
 /**
@@ -64,69 +148,22 @@ export function placeOrder(
   body: CreateOrderBody,
   deps: PlaceOrderDeps,
   options: PlaceOrderOptions = {},
-): Promise<PlaceOrderResult> {
+): Promise<OrderOutcome> {
+  if (options.signal?.aborted) return Promise.resolve(cancelled(options.signal, options.batchIndex));
   const orderId = `ord_${randomUUID()}`;
   const attributes = {
-    'order.id': orderId,
-    'order.currency': body.payment.currency,
-    'order.item_count': body.items.length,
-    'customer.id': body.customer.id,
-    ...(options.batchIndex === undefined ? {} : { 'batch.index': options.batchIndex }),
+    [AttributeNames.ORDER_ID]: orderId,
+    [AttributeNames.ORDER_CURRENCY]: body.payment.currency,
+    [AttributeNames.ORDER_ITEM_COUNT]: body.items.length,
+    [AttributeNames.CUSTOMER_ID]: body.customer.id,
+    ...(options.batchIndex === undefined ? {} : { [AttributeNames.BATCH_INDEX]: options.batchIndex }),
     // Deliberately careless: personal data on a span, for the collector to mask (the point of this demo).
-    'user.email': body.customer.email,
-    'payment.card.number': body.payment.cardNumber,
+    [AttributeNames.USER_EMAIL]: body.customer.email,
+    [AttributeNames.PAYMENT_CARD_NUMBER]: body.payment.cardNumber,
   };
-  return inSpan(tracer, 'order.place', attributes, async (span) => {
-    try {
-      await stage('order.validate', () => validate(body));
-      const amountCents = await stage('order.price', (s) => {
-        const total = price(body);
-        s.setAttribute('order.amount_cents', total);
-        return total;
-      });
-      span.setAttribute('order.amount_cents', amountCents);
-
-      const charged: ChargeOutcome = await stage('order.charge', () =>
-        deps.payments.charge({
-          orderId,
-          amountCents,
-          currency: body.payment.currency,
-          cardNumber: body.payment.cardNumber,
-        }),
-      );
-      if (charged.outcome === 'declined') {
-        span.setAttributes({ 'order.status': 'declined', 'payment.decline_reason': charged.declineReason });
-        return { kind: 'declined', reason: charged.declineReason };
-      }
-
-      const order: StoredOrder = {
-        orderId,
-        status: 'paid',
-        tenant: tenantOf(context.active()),
-        customerId: body.customer.id,
-        items: body.items,
-        amountCents,
-        currency: body.payment.currency,
-        paymentId: charged.paymentId,
-        cardLast4: charged.cardLast4,
-        createdAt: new Date().toISOString(),
-      };
-      await stage('order.persist', () => deps.store.save(order));
-      span.setAttributes({ 'order.status': 'paid', 'payment.id': charged.paymentId });
-      return { kind: 'paid', order };
-    } catch (err) {
-      // Expected failures become results; the stage span already recorded the error, this marks the order span.
-      if (err instanceof PaymentError) {
-        markFailed(span, err);
-        span.setAttribute('order.status', 'payment_failed');
-        return { kind: 'payment_failed', error: err };
-      }
-      if (err instanceof OrderRejectedError) {
-        // The caller's mistake (answered 400), not a failure of ours: recorded, but the span is not an error.
-        span.setAttributes({ 'order.status': 'rejected', 'order.rejection_reason': err.message });
-        return { kind: 'invalid', message: err.message };
-      }
-      throw err;
-    }
+  return inSpan(tracer, SpanNames.ORDER_PLACE, attributes, async (span) => {
+    const outcome = await runStages(orderId, body, deps, span).catch((err: unknown) => outcomeOfFailure(err, span));
+    span.setAttribute(AttributeNames.ORDER_STATUS, outcome.status);
+    return outcome;
   });
 }

@@ -1,8 +1,7 @@
 import { parseApiKeys } from '@otel-stack/telemetry';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app';
-import { InMemoryOrderStore } from '../src/order-store';
-import { FakePayments } from './fake-payments';
+import { buildTestApp } from './build-test-app';
+import type { FakePayments } from './fake-payments';
 
 // Obviously fake keys.
 const KEY_A = 'k-test-aaaaaaaaaaaaaaaa';
@@ -16,15 +15,9 @@ let app: FastifyInstance;
 let payments: FakePayments;
 
 beforeEach(async () => {
-  payments = new FakePayments();
-  app = await buildApp({
-    payments,
-    store: new InMemoryOrderStore(),
-    bodyLimitBytes: 65_536,
-    batchConcurrency: 2,
-    logger: false,
+  ({ app, payments } = await buildTestApp({
     apiKeys: parseApiKeys(`${KEY_A}:tenant_a`, new Set(['tenant_a', 'tenant_b'])),
-  });
+  }));
 });
 
 afterEach(async () => {
@@ -60,5 +53,18 @@ describe('API-key mode', () => {
   it('health checks need no key', async () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'DELETE', url: '/healthz' })).statusCode).toBe(405);
+  });
+
+  // Only the health checks are open: without a key, anything else is 401 before it is 404 or 405.
+  it.each([
+    ['GET', '/nowhere', 404],
+    ['GET', '/healthz/extra', 404],
+    ['DELETE', '/orders', 405],
+    ['PUT', '/orders/ord_x', 405],
+    ['GET', '/openapi.json', 200],
+  ] as const)('%s %s: 401 without a key, %i with one', async (method, url, withKey) => {
+    expect((await app.inject({ method, url })).statusCode).toBe(401);
+    expect((await app.inject({ method, url, headers: { 'x-api-key': KEY_A } })).statusCode).toBe(withKey);
   });
 });

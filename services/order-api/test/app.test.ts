@@ -1,9 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app';
-import { InMemoryOrderStore } from '../src/order-store';
 import { failureKindOf, PaymentError } from '../src/payment-client';
-import { FakePayments } from './fake-payments';
+import { buildTestApp } from './build-test-app';
+import type { FakePayments } from './fake-payments';
 
 const CARD = '4242424242424242';
 const EMAIL = 'ada@example.com';
@@ -23,14 +22,8 @@ let payments: FakePayments;
 let app: FastifyInstance;
 
 beforeEach(async () => {
-  payments = new FakePayments();
-  app = await buildApp({
-    payments,
-    store: new InMemoryOrderStore(),
-    bodyLimitBytes: 4096,
-    batchConcurrency: 8,
-    logger: false,
-  });
+  // A small body limit, so the 413 test needs no large body.
+  ({ app, payments } = await buildTestApp({ bodyLimitBytes: 4096 }));
 });
 
 afterEach(async () => {

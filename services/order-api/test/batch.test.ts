@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app';
-import { InMemoryOrderStore } from '../src/order-store';
 import { PaymentError } from '../src/payment-client';
-import { FakePayments } from './fake-payments';
+import { buildTestApp } from './build-test-app';
+import type { FakePayments } from './fake-payments';
 
 function order(card: string, sku = 'BOOK-1') {
   return {
@@ -21,7 +20,7 @@ let maxInFlight = 0;
 beforeEach(async () => {
   inFlight = 0;
   maxInFlight = 0;
-  payments = new FakePayments();
+  ({ app, payments } = await buildTestApp({ batchConcurrency: 3 }));
   // A fake payment-service: slow enough that concurrency shows, deciding by card like the real one.
   payments.next = async (input) => {
     inFlight++;
@@ -33,13 +32,6 @@ beforeEach(async () => {
     if (input.cardNumber === '4000000000000119') throw new PaymentError('failed', 'payment processor error');
     return { outcome: 'approved', paymentId: `pay_${input.orderId}`, cardLast4: input.cardNumber.slice(-4) };
   };
-  app = await buildApp({
-    payments,
-    store: new InMemoryOrderStore(),
-    bodyLimitBytes: 262_144,
-    batchConcurrency: 3,
-    logger: false,
-  });
 });
 
 afterEach(async () => {

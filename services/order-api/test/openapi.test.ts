@@ -3,20 +3,12 @@
 // the committed copy after a route change.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildApp } from '../src/app';
-import { InMemoryOrderStore } from '../src/order-store';
-import { FakePayments } from './fake-payments';
+import { buildTestApp } from './build-test-app';
 
 const COMMITTED = path.join(__dirname, '..', 'openapi.json');
 
 async function served(): Promise<Record<string, unknown>> {
-  const app = await buildApp({
-    payments: new FakePayments(),
-    store: new InMemoryOrderStore(),
-    bodyLimitBytes: 262_144,
-    batchConcurrency: 8,
-    logger: false,
-  });
+  const { app } = await buildTestApp();
   try {
     const res = await app.inject({ method: 'GET', url: '/openapi.json' });
     expect(res.statusCode).toBe(200);

@@ -1,17 +1,18 @@
 /** Card rules: the Luhn check and the test cards (approved, declined, insufficient funds, processor error). All numbers here are public test numbers. */
 
-export type DeclineReason = 'card_declined' | 'insufficient_funds' | 'invalid_card';
+type DeclineReason = 'card_declined' | 'insufficient_funds' | 'invalid_card';
 
-export type CardVerdict =
-  | { readonly kind: 'approve' }
-  | { readonly kind: 'decline'; readonly reason: DeclineReason }
+/** What the processor does with a card, in the words of the ChargeResult it leads to. */
+type CardVerdict =
+  | { readonly outcome: 'approved' }
+  | { readonly outcome: 'declined'; readonly declineReason: DeclineReason }
   /** The processor itself fails: answered with gRPC INTERNAL. */
-  | { readonly kind: 'processor_error' };
+  | { readonly outcome: 'processor_error' };
 
 const TEST_CARDS: ReadonlyMap<string, CardVerdict> = new Map<string, CardVerdict>([
-  ['4000000000000002', { kind: 'decline', reason: 'card_declined' }],
-  ['4000000000009995', { kind: 'decline', reason: 'insufficient_funds' }],
-  ['4000000000000119', { kind: 'processor_error' }],
+  ['4000000000000002', { outcome: 'declined', declineReason: 'card_declined' }],
+  ['4000000000009995', { outcome: 'declined', declineReason: 'insufficient_funds' }],
+  ['4000000000000119', { outcome: 'processor_error' }],
 ]);
 
 /** Whether a string of digits passes the Luhn checksum. */
@@ -30,6 +31,6 @@ export function passesLuhn(digits: string): boolean {
 
 /** What happens to a charge on this card. Any other number that passes Luhn is approved (4242424242424242 too). */
 export function verdictFor(cardNumber: string): CardVerdict {
-  if (!passesLuhn(cardNumber)) return { kind: 'decline', reason: 'invalid_card' };
-  return TEST_CARDS.get(cardNumber) ?? { kind: 'approve' };
+  if (!passesLuhn(cardNumber)) return { outcome: 'declined', declineReason: 'invalid_card' };
+  return TEST_CARDS.get(cardNumber) ?? { outcome: 'approved' };
 }

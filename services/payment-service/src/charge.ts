@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Span, trace } from '@opentelemetry/api';
+import type { ChargeInput, ChargeResult } from '@otel-stack/protos';
 import { inSpan } from '@otel-stack/telemetry';
+import { AttributeNames, SpanNames } from './attributes';
 import { verdictFor } from './cards';
-import type { ValidCharge } from './validate-charge';
 
 const tracer = trace.getTracer('payment-service');
-
-export type ChargeResult =
-  | { readonly outcome: 'approved'; readonly paymentId: string; readonly cardLast4: string }
-  | { readonly outcome: 'declined'; readonly declineReason: string; readonly cardLast4: string };
 
 /** The charge could not be made; `retryable` failures map to UNAVAILABLE, the others to INTERNAL. */
 export class ChargeFailedError extends Error {
@@ -33,32 +30,38 @@ export interface ChargeOptions {
  * Charges a validated request inside a `payment.charge` span. Declines are business outcomes: returned, span UNSET.
  * Failures throw ChargeFailedError, recorded on the span (exception event, status ERROR).
  */
-export function charge(req: ValidCharge, options: ChargeOptions): Promise<ChargeResult> {
+export function charge(req: ChargeInput, options: ChargeOptions): Promise<ChargeResult> {
   const cardLast4 = req.cardNumber.slice(-4);
   const attributes = {
-    'order.id': req.orderId,
-    'payment.amount_cents': req.amountCents,
-    'payment.currency': req.currency,
-    'payment.card.last4': cardLast4,
+    [AttributeNames.ORDER_ID]: req.orderId,
+    [AttributeNames.PAYMENT_AMOUNT_CENTS]: req.amountCents,
+    [AttributeNames.PAYMENT_CURRENCY]: req.currency,
+    [AttributeNames.PAYMENT_CARD_LAST4]: cardLast4,
     // Deliberately careless: the collector must mask this before any backend sees it.
-    'payment.card.number': req.cardNumber,
+    [AttributeNames.PAYMENT_CARD_NUMBER]: req.cardNumber,
   };
-  return inSpan(tracer, 'payment.charge', attributes, async (span: Span) => {
+  return inSpan(tracer, SpanNames.PAYMENT_CHARGE, attributes, async (span: Span) => {
     if (options.latencyMs > 0) await sleep(options.latencyMs);
     if ((options.random ?? Math.random)() < options.failureRate) {
       throw new ChargeFailedError('payment processor unavailable (injected by PAYMENT_FAILURE_RATE)', true);
     }
     const verdict = verdictFor(req.cardNumber);
-    switch (verdict.kind) {
+    switch (verdict.outcome) {
       case 'processor_error':
         throw new ChargeFailedError('payment processor error', false);
-      case 'decline':
-        span.setAttributes({ 'payment.outcome': 'declined', 'payment.decline_reason': verdict.reason });
-        return { outcome: 'declined', declineReason: verdict.reason, cardLast4 };
-      case 'approve': {
+      case 'declined':
+        span.setAttributes({
+          [AttributeNames.PAYMENT_OUTCOME]: verdict.outcome,
+          [AttributeNames.PAYMENT_DECLINE_REASON]: verdict.declineReason,
+        });
+        return { ...verdict, cardLast4 };
+      case 'approved': {
         const paymentId = `pay_${randomUUID()}`;
-        span.setAttributes({ 'payment.outcome': 'approved', 'payment.id': paymentId });
-        return { outcome: 'approved', paymentId, cardLast4 };
+        span.setAttributes({
+          [AttributeNames.PAYMENT_OUTCOME]: verdict.outcome,
+          [AttributeNames.PAYMENT_ID]: paymentId,
+        });
+        return { ...verdict, paymentId, cardLast4 };
       }
     }
   });

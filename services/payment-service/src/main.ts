@@ -1,5 +1,5 @@
 import { onShutdown } from '@otel-stack/telemetry';
-import { ConfigError, readPaymentConfig } from './config';
+import { ConfigError, type PaymentConfig, readPaymentConfig } from './config';
 import { createLogger } from './logger';
 import { startPaymentServer, stopPaymentServer } from './server';
 
@@ -7,7 +7,7 @@ import { startPaymentServer, stopPaymentServer } from './server';
 const SHUTDOWN_GRACE_MS = 8_000;
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof readPaymentConfig>;
+  let config: PaymentConfig;
   try {
     config = readPaymentConfig();
   } catch (err) {

@@ -2,33 +2,27 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import {
-  type ChargeResponse,
   LOADER_OPTIONS,
   loadPaymentProto,
   PAYMENT_PROTO,
   PAYMENT_SERVICE_NAME,
   type PaymentServiceHandlers,
+  toChargeResponse,
 } from '@otel-stack/protos';
 import { redactPii } from '@otel-stack/redact';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type pino from 'pino';
-import { ChargeFailedError, type ChargeOptions, type ChargeResult, charge } from './charge';
+import { ChargeFailedError, type ChargeOptions, charge } from './charge';
 import { validateCharge } from './validate-charge';
 
 /** A ChargeRequest is four short fields; anything near this size is not a charge. */
-export const MAX_MESSAGE_BYTES = 64 * 1024;
-
-export function toChargeResponse(result: ChargeResult): ChargeResponse {
-  return result.outcome === 'approved'
-    ? { paymentId: result.paymentId, outcome: 'CHARGE_OUTCOME_APPROVED', cardLast4: result.cardLast4 }
-    : { outcome: 'CHARGE_OUTCOME_DECLINED', declineReason: result.declineReason, cardLast4: result.cardLast4 };
-}
+const MAX_MESSAGE_BYTES = 64 * 1024;
 
 function serviceError(code: grpc.status, details: string): Partial<grpc.ServiceError> {
   return { code, details, message: details };
 }
 
-export function createHandlers(options: ChargeOptions, logger: pino.Logger): PaymentServiceHandlers {
+function paymentHandlers(options: ChargeOptions, logger: pino.Logger): PaymentServiceHandlers {
   return {
     Charge(call, callback) {
       const validation = validateCharge(call.request);
@@ -55,7 +49,7 @@ export function createHandlers(options: ChargeOptions, logger: pino.Logger): Pay
   };
 }
 
-export interface PaymentServer {
+interface PaymentServer {
   readonly server: grpc.Server;
   readonly health: HealthImplementation;
   /** The port actually bound (useful with port 0). */
@@ -74,7 +68,7 @@ export async function startPaymentServer(
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
   const payment = loadPaymentProto();
-  server.addService(payment.PaymentService.service, createHandlers(options, logger));
+  server.addService(payment.PaymentService.service, paymentHandlers(options, logger));
 
   const health = new HealthImplementation({ '': 'SERVING', [PAYMENT_SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);

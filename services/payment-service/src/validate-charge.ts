@@ -1,12 +1,4 @@
-import type { ChargeRequest__Output } from '@otel-stack/protos';
-
-/** A ChargeRequest that passed validation, with the amount as a safe integer. */
-export interface ValidCharge {
-  readonly orderId: string;
-  readonly amountCents: number;
-  readonly currency: string;
-  readonly cardNumber: string;
-}
+import type { ChargeInput, ChargeRequest__Output } from '@otel-stack/protos';
 
 // ISO 4217 alphabetic codes as the runtime's ICU data knows them (no hand-maintained list to drift).
 const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
@@ -15,11 +7,11 @@ const CARD_DIGITS = /^\d{12,19}$/;
 
 /**
  * Checks a request field by field. Returns the first problem as a message meant for the caller (answered with
- * INVALID_ARGUMENT), or the validated charge. Messages never repeat the card number.
+ * INVALID_ARGUMENT), or the validated charge, its amount a safe integer. Messages never repeat the card number.
  */
 export function validateCharge(
   req: ChargeRequest__Output,
-): { ok: true; charge: ValidCharge } | { ok: false; message: string } {
+): { ok: true; charge: ChargeInput } | { ok: false; message: string } {
   if (!ORDER_ID.test(req.orderId)) {
     return { ok: false, message: 'order_id: required, 1-64 characters of letters, digits, "_" or "-"' };
   }

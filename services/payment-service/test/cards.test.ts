@@ -12,11 +12,11 @@ describe('passesLuhn', () => {
 
 describe('verdictFor: the public test cards', () => {
   it.each([
-    ['4242424242424242', { kind: 'approve' }],
-    ['4000000000000002', { kind: 'decline', reason: 'card_declined' }],
-    ['4000000000009995', { kind: 'decline', reason: 'insufficient_funds' }],
-    ['4000000000000119', { kind: 'processor_error' }],
-    ['4242424242424241', { kind: 'decline', reason: 'invalid_card' }],
-    ['5555555555554444', { kind: 'approve' }],
+    ['4242424242424242', { outcome: 'approved' }],
+    ['4000000000000002', { outcome: 'declined', declineReason: 'card_declined' }],
+    ['4000000000009995', { outcome: 'declined', declineReason: 'insufficient_funds' }],
+    ['4000000000000119', { outcome: 'processor_error' }],
+    ['4242424242424241', { outcome: 'declined', declineReason: 'invalid_card' }],
+    ['5555555555554444', { outcome: 'approved' }],
   ])('%s -> %j', (card, verdict) => expect(verdictFor(card)).toEqual(verdict));
 });

@@ -1,3 +1,4 @@
+import { fromChargeResponse, toChargeResponse } from '@otel-stack/protos';
 import { ChargeFailedError, charge } from '../src/charge';
 
 const request = { orderId: 'ord_1', amountCents: 2500, currency: 'USD', cardNumber: '4242424242424242' };
@@ -30,6 +31,17 @@ describe('charge', () => {
     const failing = { failureRate: 0.25, latencyMs: 0 };
     await expect(charge(request, { ...failing, random: () => 0.2 })).rejects.toMatchObject({ retryable: true });
     await expect(charge(request, { ...failing, random: () => 0.3 })).resolves.toMatchObject({ outcome: 'approved' });
+  });
+
+  it('crosses the wire unchanged; an outcome the client does not know is no result', async () => {
+    // What proto-loader hands the client: every field present, '' when unset.
+    const unset = { paymentId: '', declineReason: '', cardLast4: '' };
+    type Received = Parameters<typeof fromChargeResponse>[0];
+    for (const cardNumber of ['4242424242424242', '4000000000009995']) {
+      const result = await charge({ ...request, cardNumber }, noFaults);
+      expect(fromChargeResponse({ ...unset, ...toChargeResponse(result) } as Received)).toEqual(result);
+    }
+    expect(fromChargeResponse({ ...unset, outcome: 'CHARGE_OUTCOME_UNSPECIFIED' })).toBeUndefined();
   });
 
   it('adds PAYMENT_LATENCY_MS', async () => {

@@ -1,19 +1,21 @@
 import { API_KEY_HEADER, type ApiKeys } from '@otel-stack/telemetry';
-import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { sendError } from '../errors';
-import { UNAUTHENTICATED_PATHS } from '../routes/health';
 
 /**
- * API-key mode (API_KEYS set): every request except the health checks must carry a known key in `x-api-key`,
- * else 401 unauthorized. The tenant of the request is the key's tenant — resolved by the telemetry bootstrap from
- * the same header before any span starts, so inbound `tenant_id` baggage cannot override it.
+ * API-key mode (API_KEYS set): every request of the context that registers this plugin must carry a known key in
+ * `x-api-key`, else 401 unauthorized, answered before the body is read. A fastify-plugin, so the hook applies to that
+ * whole context (routes/api.ts: everything but the health checks). The tenant of the request is the key's tenant:
+ * resolved by the telemetry bootstrap from the same header before any span starts, so inbound `tenant_id` baggage
+ * cannot override it.
  */
-export function registerApiKeyAuth(app: FastifyInstance, apiKeys: ApiKeys): void {
-  app.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (UNAUTHENTICATED_PATHS.has(path)) return;
-    if (apiKeys.tenantFor(request.headers[API_KEY_HEADER]) === undefined) {
-      return sendError(reply, 'unauthorized', `missing or unknown API key (send it in the ${API_KEY_HEADER} header)`);
-    }
-  });
-}
+export const apiKeyAuth = fp<{ apiKeys: ApiKeys }>(
+  async (app, { apiKeys }) => {
+    app.addHook('onRequest', async (request, reply) => {
+      if (apiKeys.tenantFor(request.headers[API_KEY_HEADER]) === undefined) {
+        return sendError(reply, 'unauthorized', `missing or unknown API key (send it in the ${API_KEY_HEADER} header)`);
+      }
+    });
+  },
+  { name: 'api-key-auth' },
+);

@@ -1,5 +1,6 @@
 import { redactPii } from '@otel-stack/redact';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { type ErrorCode, errorBody, sendError } from '../errors';
 
 /** Maps Fastify's own errors (body parsing, validation, limits) to the envelope's codes. */
@@ -23,22 +24,26 @@ function classify(err: FastifyError): { code: ErrorCode; message: string } {
 }
 
 /**
- * One error envelope for every error: `{ "error": { "code", "message" } }`. Unknown routes answer 404 not_found;
- * unexpected errors answer 500 with a fixed message (the details go to the log, never to the client).
+ * One error envelope for every error: `{ "error": { "code", "message" } }`. Unexpected errors answer 500 with a
+ * fixed message (the details go to the log, never to the client). A fastify-plugin, so the handler is the app's.
  */
-export function registerErrorEnvelope(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    const { code, message } = classify(err);
-    if (code === 'internal') {
-      request.log.error({ err }, 'unhandled error');
-    } else {
-      request.log.info({ code, reason: message }, 'request rejected');
-    }
-    return sendError(reply, code, message);
-  });
+export const errorEnvelope = fp(
+  async (app) => {
+    app.setErrorHandler((err: FastifyError, request, reply) => {
+      const { code, message } = classify(err);
+      if (code === 'internal') {
+        request.log.error({ err }, 'unhandled error');
+      } else {
+        request.log.info({ code, reason: message }, 'request rejected');
+      }
+      return sendError(reply, code, message);
+    });
+  },
+  { name: 'error-envelope' },
+);
 
-  app.setNotFoundHandler((request, reply) => {
-    const path = redactPii(request.url.split('?')[0] ?? '');
-    return reply.code(404).send(errorBody('not_found', `no route for ${request.method} ${path}`));
-  });
+/** Unknown routes answer 404 not_found, the path masked. */
+export function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = redactPii(request.url.split('?')[0] ?? '');
+  return reply.code(404).send(errorBody('not_found', `no route for ${request.method} ${path}`));
 }

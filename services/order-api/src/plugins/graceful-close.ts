@@ -1,6 +1,13 @@
 import type { Socket } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { sendError } from '../errors';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Aborted when the app starts closing, for work that should stop early (queued batch orders). */
+    readonly shutdownSignal: AbortSignal;
+  }
+}
 
 class ShuttingDown extends Error {
   constructor() {
@@ -15,8 +22,8 @@ const LAST_RESPONSE_SENT = Symbol('lastResponseSent');
 type TrackedSocket = Socket & { [IN_HANDLER]?: number; [LAST_RESPONSE_SENT]?: boolean };
 
 /**
- * Shutdown without a request charged and left unanswered, and without a client holding it up. Returns a signal that
- * is aborted when the app starts closing, for work that should stop early (queued batch orders).
+ * Shutdown without a request charged and left unanswered, and without a client holding it up. A fastify-plugin:
+ * its hooks apply to every route, and it decorates the app with `shutdownSignal`.
  *
  * - When closing begins, every connection with no request in a handler is closed at once: idle keep-alive ones (Node
  *   does that too) and those whose request never completed (stalled headers or body), which would otherwise hold
@@ -26,40 +33,43 @@ type TrackedSocket = Socket & { [IN_HANDLER]?: number; [LAST_RESPONSE_SENT]?: bo
  *   first answer would lose the second.
  * - A request that would start on a connection whose last response is already out is answered 503 and not started.
  */
-export function registerGracefulClose(app: FastifyInstance): AbortSignal {
-  const closing = new AbortController();
-  const sockets = new Set<TrackedSocket>();
-  app.server.on('connection', (socket: TrackedSocket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
+export const gracefulClose = fp(
+  async (app) => {
+    const closing = new AbortController();
+    app.decorate('shutdownSignal', closing.signal);
+    const sockets = new Set<TrackedSocket>();
+    app.server.on('connection', (socket: TrackedSocket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
 
-  app.addHook('preClose', async () => {
-    closing.abort(new ShuttingDown());
-    for (const socket of sockets) if (!socket[IN_HANDLER]) socket.destroy();
-  });
-  app.addHook('preHandler', async (request, reply) => {
-    const socket = request.raw.socket as TrackedSocket;
-    if (socket[LAST_RESPONSE_SENT]) {
-      return sendError(
-        reply.header('connection', 'close'),
-        'service_unavailable',
-        'not processed: the service is shutting down',
-      );
-    }
-    socket[IN_HANDLER] = (socket[IN_HANDLER] ?? 0) + 1;
-  });
-  app.addHook('onSend', async (request, reply, payload) => {
-    const socket = request.raw.socket as TrackedSocket;
-    if (closing.signal.aborted && (socket[IN_HANDLER] ?? 0) <= 1) {
-      reply.header('connection', 'close');
-      socket[LAST_RESPONSE_SENT] = true;
-    }
-    return payload;
-  });
-  app.addHook('onResponse', async (request) => {
-    const socket = request.raw.socket as TrackedSocket;
-    if (socket[IN_HANDLER]) socket[IN_HANDLER] -= 1;
-  });
-  return closing.signal;
-}
+    app.addHook('preClose', async () => {
+      closing.abort(new ShuttingDown());
+      for (const socket of sockets) if (!socket[IN_HANDLER]) socket.destroy();
+    });
+    app.addHook('preHandler', async (request, reply) => {
+      const socket = request.raw.socket as TrackedSocket;
+      if (socket[LAST_RESPONSE_SENT]) {
+        return sendError(
+          reply.header('connection', 'close'),
+          'service_unavailable',
+          'not processed: the service is shutting down',
+        );
+      }
+      socket[IN_HANDLER] = (socket[IN_HANDLER] ?? 0) + 1;
+    });
+    app.addHook('onSend', async (request, reply, payload) => {
+      const socket = request.raw.socket as TrackedSocket;
+      if (closing.signal.aborted && (socket[IN_HANDLER] ?? 0) <= 1) {
+        reply.header('connection', 'close');
+        socket[LAST_RESPONSE_SENT] = true;
+      }
+      return payload;
+    });
+    app.addHook('onResponse', async (request) => {
+      const socket = request.raw.socket as TrackedSocket;
+      if (socket[IN_HANDLER]) socket[IN_HANDLER] -= 1;
+    });
+  },
+  { name: 'graceful-close' },
+);

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ignoreIncomingPaths } from '@otel-stack/telemetry';
 import { Type } from 'typebox';
 import { sendError } from '../errors';
 import type { PaymentClient } from '../payment-client';
@@ -6,18 +7,21 @@ import { ErrorEnvelope } from '../schemas/order';
 
 const Status = Type.Object({ status: Type.String() });
 
-/** Probes carry no credentials: these paths stay open in API-key mode. */
-export const UNAUTHENTICATED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+const LIVENESS = '/healthz';
+const READINESS = '/readyz';
 
 /**
  * /healthz: liveness, 200 while the process serves. /readyz: 200 only while payment-service answers its gRPC
- * health check with SERVING. Neither produces spans (the telemetry bootstrap ignores both paths).
+ * health check with SERVING. Probes carry no credentials: app.ts registers these outside the authenticated routes.
+ * Neither produces spans: they are declared untraced before they are registered.
  */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentClient }> = async (app, { payments }) => {
-  app.get('/healthz', { logLevel: 'warn', schema: { response: { 200: Status } } }, async () => ({ status: 'ok' }));
+  ignoreIncomingPaths([LIVENESS, READINESS]);
+
+  app.get(LIVENESS, { logLevel: 'warn', schema: { response: { 200: Status } } }, async () => ({ status: 'ok' }));
 
   app.get(
-    '/readyz',
+    READINESS,
     { logLevel: 'warn', schema: { response: { 200: Status, 503: ErrorEnvelope } } },
     async (_, reply) => {
       if (await payments.isServing()) return { status: 'ready' };

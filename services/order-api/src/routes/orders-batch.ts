@@ -4,12 +4,6 @@ import { placeOrderBatch } from '../place-order-batch';
 import { BatchBody, BatchResponse } from '../schemas/order';
 import { errorResponses } from './orders';
 
-export interface BatchRouteOptions extends PlaceOrderDeps {
-  readonly concurrency: number;
-  /** Aborted when the service starts shutting down. */
-  readonly shutdownSignal: AbortSignal;
-}
-
 class ClientDisconnected extends Error {
   constructor() {
     super('client disconnected');
@@ -17,7 +11,10 @@ class ClientDisconnected extends Error {
 }
 
 /** POST /orders/batch: 1..100 orders, each answered in `results` in input order, at most `concurrency` at a time. */
-export const ordersBatchRoutes: FastifyPluginAsyncTypebox<BatchRouteOptions> = async (app, options) => {
+export const ordersBatchRoutes: FastifyPluginAsyncTypebox<PlaceOrderDeps & { readonly concurrency: number }> = async (
+  app,
+  { concurrency, ...deps },
+) => {
   app.post(
     '/orders/batch',
     { schema: { body: BatchBody, response: { 200: BatchResponse, ...errorResponses } } },
@@ -29,9 +26,9 @@ export const ordersBatchRoutes: FastifyPluginAsyncTypebox<BatchRouteOptions> = a
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) clientGone.abort(new ClientDisconnected());
       });
-      const results = await placeOrderBatch(request.body.orders, options, {
-        concurrency: options.concurrency,
-        signal: AbortSignal.any([clientGone.signal, options.shutdownSignal]),
+      const results = await placeOrderBatch(request.body.orders, deps, {
+        concurrency,
+        signal: AbortSignal.any([clientGone.signal, app.shutdownSignal]),
       });
       return { results };
     },

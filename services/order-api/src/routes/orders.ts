@@ -28,10 +28,8 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<PlaceOrderDeps> = async (ap
     async (request, reply) => {
       const traceId = trace.getActiveSpan()?.spanContext().traceId ?? '';
       const answer = answerFor(await placeOrder(request.body, deps), traceId);
-      // Business outcomes and dependency failures are answered, not thrown: a thrown error would mark Fastify's
-      // spans as errors even for a 402.
-      if (answer.status === 201) return reply.code(201).send(answer.order);
-      return reply.code(answer.status).send(answer.body);
+      // Every outcome is answered, not thrown: a thrown error would mark Fastify's spans as errors even for a 402.
+      return reply.code(answer.status).send(answer.status === 201 ? answer.order : { error: answer.error });
     },
   );
 

@@ -10,7 +10,7 @@ export const LIMITS = {
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 
-export const OrderItem = Type.Object(
+const OrderItem = Type.Object(
   {
     sku: Id,
     quantity: Type.Integer({ minimum: 1, maximum: LIMITS.maxQuantity }),

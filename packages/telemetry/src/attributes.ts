@@ -1,0 +1,14 @@
+/**
+ * Span attribute names more than one part of the stack depends on: the collector routes on `tenant.id` and masks
+ * `user.email` and `payment.card.number`; both services record the order and payment ones. Each service adds its
+ * own names to these in its `attributes.ts`.
+ */
+export const SharedAttributeNames = {
+  /** The effective tenant, on every span of both services. */
+  TENANT_ID: 'tenant.id',
+  USER_EMAIL: 'user.email',
+  PAYMENT_CARD_NUMBER: 'payment.card.number',
+  ORDER_ID: 'order.id',
+  PAYMENT_ID: 'payment.id',
+  PAYMENT_DECLINE_REASON: 'payment.decline_reason',
+} as const;
