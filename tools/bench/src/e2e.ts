@@ -21,45 +21,42 @@ export interface Variant {
   readonly env: Readonly<Record<string, string>>;
 }
 
-export const VARIANTS: Record<string, Variant> = {
-  off: { id: 'off', label: 'uninstrumented (OTEL_SDK_DISABLED=true)', env: { OTEL_SDK_DISABLED: 'true' } },
-  on: { id: 'on', label: 'instrumented (defaults, 100% sampled, OTLP/gRPC)', env: {} },
-  gzip: {
-    id: 'gzip',
-    label: 'instrumented, OTEL_EXPORTER_OTLP_COMPRESSION=gzip',
-    env: { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' },
-  },
+/** The variants by id; `--define` adds more. */
+export const VARIANTS: Record<string, Omit<Variant, 'id'>> = {
+  off: { label: 'uninstrumented (OTEL_SDK_DISABLED=true)', env: { OTEL_SDK_DISABLED: 'true' } },
+  on: { label: 'instrumented (defaults, 100% sampled, OTLP/gRPC)', env: {} },
+  gzip: { label: 'instrumented, OTEL_EXPORTER_OTLP_COMPRESSION=gzip', env: { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } },
   batch2048: {
-    id: 'batch2048',
     label: 'instrumented, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048 (queue 8192)',
     env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048', OTEL_BSP_MAX_QUEUE_SIZE: '8192' },
   },
   batch128: {
-    id: 'batch128',
     label: 'instrumented, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128',
     env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '128' },
   },
   sampled10: {
-    id: 'sampled10',
     label: 'instrumented, 10% sampled (parentbased_traceidratio 0.1)',
     env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
   },
   'on-semi16': {
-    id: 'on-semi16',
     label: 'instrumented, NODE_OPTIONS=--max-semi-space-size=16',
     env: { NODE_OPTIONS: '--max-semi-space-size=16' },
   },
   'off-semi16': {
-    id: 'off-semi16',
     label: 'uninstrumented, NODE_OPTIONS=--max-semi-space-size=16',
     env: { OTEL_SDK_DISABLED: 'true', NODE_OPTIONS: '--max-semi-space-size=16' },
   },
   noexport: {
-    id: 'noexport',
     label: 'instrumented, OTEL_TRACES_EXPORTER=none (spans made, never exported)',
     env: { OTEL_TRACES_EXPORTER: 'none' },
   },
 };
+
+export function variantOf(id: string): Variant {
+  const variant = VARIANTS[id];
+  if (!variant) throw new Error(`unknown variant ${id} (known: ${Object.keys(VARIANTS).join(', ')})`);
+  return { id, ...variant };
+}
 
 /** autocannon sends the same bytes every time: the README's sample order. */
 const ORDER = JSON.stringify(sampleOrder());
@@ -127,9 +124,9 @@ interface Running {
 }
 
 /**
- * The devstack launcher keeps every output line in memory (bounded with Array#shift, O(n) per line once full):
- * fine for tests, but at thousands of log lines per second it would spend this process's CPU — which the load
- * generator needs, on a machine whose cores the services share. Once the service is up, keep only the lines the
+ * The devstack launcher splits every output chunk into lines, keeps them and hands each to its listeners: fine for
+ * tests, but at thousands of log lines per second it would spend this process's CPU — which the load generator
+ * needs, on a machine whose cores the services share. Once the service is up, keep only the lines the
  * benchmark reads (its span totals and loss warnings); the service still writes every log line, as in production.
  */
 function lightenOutput(service: RunningService): string[] {
@@ -289,8 +286,7 @@ export async function runE2e(options: E2eOptions): Promise<RunResult[]> {
   const results: RunResult[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     for (const id of options.variants) {
-      const variant = VARIANTS[id];
-      if (!variant) throw new Error(`unknown variant ${id} (known: ${Object.keys(VARIANTS).join(', ')})`);
+      const variant = variantOf(id);
       progress(`e2e round ${round}/${options.rounds}: ${variant.label}`);
       const r = await runOnce(variant, round, options);
       progress(
@@ -325,8 +321,7 @@ export async function runSustain(
   seconds: number,
   connections: number,
 ): Promise<SustainResult> {
-  const variant = VARIANTS[variantId];
-  if (!variant) throw new Error(`unknown variant ${variantId}`);
+  const variant = variantOf(variantId);
   progress(`sustain: ${variant.label}, ${rate} orders/s for ${seconds} s`);
   const { result, peakRssMiB, spans, receiver } = await onFreshStack(variant, {}, async (stack) => {
     await load(stack, { connections, seconds: Math.min(3, seconds), overallRate: rate });
@@ -353,8 +348,7 @@ export async function runSustain(
 /** A profiled run: both services under --cpu-prof at the saturation concurrency; profiles land in `dir`. */
 export async function runProfiled(variantId: string, dir: string, concurrency: number, seconds: number) {
   mkdirSync(dir, { recursive: true });
-  const variant = VARIANTS[variantId];
-  if (!variant) throw new Error(`unknown variant ${variantId}`);
+  const variant = variantOf(variantId);
   progress(`profile: ${variant.label}, c=${concurrency} for ${seconds} s (node --cpu-prof)`);
   const { result } = await onFreshStack(
     variant,

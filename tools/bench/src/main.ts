@@ -167,7 +167,7 @@ async function main(): Promise<void> {
       const [key, value] = kv.split(/=(.*)/s);
       if (key) env[key] = value ?? '';
     }
-    VARIANTS[id] = { id, label: `${id} (${envList})`, env };
+    VARIANTS[id] = { label: `${id} (${envList})`, env };
   }
   const outDir =
     arg('out') ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), 'otel-bench-smoke-')) : 'tools/bench/results');
