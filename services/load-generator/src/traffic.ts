@@ -7,9 +7,6 @@ import { type Dispatcher, Pool, request } from 'undici';
 import type { PlannedOrder } from './scenario';
 import { progressLine, Stats } from './stats';
 
-export type { PlannedOrder } from './scenario';
-export type { Stats } from './stats';
-
 const TICK_MS = 10;
 
 /** `path` under the target's own path: `http://host/api` + `orders` -> `http://host/api/orders`. */
@@ -18,7 +15,10 @@ export function endpointUrl(target: URL, path: string): URL {
   return new URL(`${base}${path}`, target.origin);
 }
 
-/** `timeout`, the error's code (`ECONNREFUSED`, ...) or its name. Read by property, not `instanceof`: undici's errors may come from another realm (jest). */
+/**
+ * `timeout`, the error's code (`ECONNREFUSED`, ...) or its name; read by property, not `instanceof`, because the
+ * error may come from another realm (jest runs this code in a VM context).
+ */
 function errorCode(err: unknown): string {
   const { name, code } = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; code?: unknown };
   if (name === 'TimeoutError' || name === 'AbortError') return 'timeout';
@@ -48,7 +48,7 @@ export async function sendOrder(url: URL, order: PlannedOrder, options: SendOpti
       headers,
       body: JSON.stringify(order.body),
       signal: AbortSignal.timeout(options.timeoutMs),
-      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+      dispatcher: options.dispatcher,
     });
     return { status: response.statusCode, body: await response.body.text() };
   } catch (err) {

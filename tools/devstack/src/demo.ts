@@ -154,10 +154,6 @@ async function receiverOnlyDemo(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('Ctrl-C'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.once('exit', () => {
-    stack.orders.kill();
-    stack.payment.kill();
-  });
 
   say(`order-api        ${stack.baseUrl}`);
   say(`payment-service  127.0.0.1:${stack.payment.port} (gRPC, reflection on)`);
