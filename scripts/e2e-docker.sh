@@ -20,6 +20,7 @@ cd "$ROOT"
 COLLECTOR_IMAGE="${COLLECTOR_IMAGE:-otel/opentelemetry-collector-contrib:0.149.0}"
 ORDER_API_URL="${ORDER_API_URL:-http://localhost:8080}"
 TIMEOUT="${E2E_TIMEOUT_SECONDS:-120}"
+# The approved test card, TEST_CARDS.approved of services/load-generator/src/fixtures.ts (written again: bash).
 CARD='4242424242424242'
 CARD_MASKED='****4242'
 RUN_ID="$(date +%s)$$"

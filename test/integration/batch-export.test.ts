@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { withStack } from '@otel-stack/devstack';
-import { orderBody, postOrder } from './harness/orders';
+import { sampleOrder } from 'load-generator/fixtures';
+import { postOrder } from './harness/orders';
 
 const ORDER_API_SPANS_PER_ORDER = 9;
 
@@ -20,7 +21,7 @@ it('drops spans when the queue is full, counts every one, stays small and exits 
     },
     async (stack) => {
       const orders = 40;
-      const results = await Promise.all(Array.from({ length: orders }, () => postOrder(stack.baseUrl, orderBody())));
+      const results = await Promise.all(Array.from({ length: orders }, () => postOrder(stack.baseUrl, sampleOrder())));
       expect(results.map((r) => r.status)).toEqual(Array(orders).fill(201));
       // Linux only (/proc); the CI machines are Linux.
       expect(rssMiB(stack.orders.child.pid)).toBeLessThan(300);
@@ -40,7 +41,7 @@ it('drops spans when the queue is full, counts every one, stays small and exits 
 it('loses nothing with the default queue under the same burst', async () => {
   await withStack({}, async (stack) => {
     const orders = 40;
-    await Promise.all(Array.from({ length: orders }, () => postOrder(stack.baseUrl, orderBody())));
+    await Promise.all(Array.from({ length: orders }, () => postOrder(stack.baseUrl, sampleOrder())));
     await stack.orders.terminate();
     const totals = stack.orders.logs().find((l) => l.msg === 'span export totals');
     expect(totals).toMatchObject({ exported: orders * ORDER_API_SPANS_PER_ORDER, dropped: 0, failed: 0 });

@@ -3,7 +3,7 @@
  * every order's spans keep the right parents — checked parent by parent, down into payment-service.
  */
 import { type ReceivedSpan, type Stack, startStack } from '@otel-stack/devstack';
-import { CARDS, orderBody } from './harness/orders';
+import { sampleOrder, TEST_CARDS } from 'load-generator/fixtures';
 
 const CHARGE = 'grpc.payment.v1.PaymentService/Charge';
 
@@ -22,7 +22,7 @@ async function postBatch(cards: readonly string[]) {
   const res = await fetch(`${stack.baseUrl}/orders/batch`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', baggage: 'tenant_id=tenant_b' },
-    body: JSON.stringify({ orders: cards.map((card) => orderBody(card)) }),
+    body: JSON.stringify({ orders: cards.map((card) => sampleOrder(card)) }),
   });
   expect(res.status).toBe(200);
   return (await res.json()) as { results: Array<{ index: number; status: number; order?: { traceId: string } }> };
@@ -117,16 +117,16 @@ function spanCount(statuses: number[]): number {
 
 it('a batch of 10 with mixed outcomes has the exact span tree', async () => {
   const cards = [
-    CARDS.approved,
-    CARDS.declined,
-    CARDS.processorError,
-    CARDS.approved,
-    CARDS.insufficientFunds,
-    CARDS.approved,
-    CARDS.processorError,
-    CARDS.approved,
-    CARDS.declined,
-    CARDS.approved,
+    TEST_CARDS.approved,
+    TEST_CARDS.declined,
+    TEST_CARDS.failing,
+    TEST_CARDS.approved,
+    TEST_CARDS.insufficientFunds,
+    TEST_CARDS.approved,
+    TEST_CARDS.failing,
+    TEST_CARDS.approved,
+    TEST_CARDS.declined,
+    TEST_CARDS.approved,
   ];
   const { results } = await postBatch(cards);
   const statuses = results.map((r) => r.status);
@@ -139,7 +139,7 @@ it('a batch of 10 with mixed outcomes has the exact span tree', async () => {
 });
 
 it('a batch of 50 at concurrency 8 runs orders concurrently and keeps every parent right', async () => {
-  const cards = Array.from({ length: 50 }, (_, i) => (i % 7 === 3 ? CARDS.declined : CARDS.approved));
+  const cards = Array.from({ length: 50 }, (_, i) => (i % 7 === 3 ? TEST_CARDS.declined : TEST_CARDS.approved));
   const { results } = await postBatch(cards);
   const statuses = results.map((r) => r.status);
   const traceId = String(results.find((r) => r.order)?.order?.traceId);

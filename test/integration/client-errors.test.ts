@@ -4,7 +4,7 @@
  * says what was rejected in an event or attribute instead. A 5xx still marks them.
  */
 import { type ReceivedSpan, randomTraceId, type Stack, startStack } from '@otel-stack/devstack';
-import { CARDS, orderBody } from './harness/orders';
+import { sampleOrder, TEST_CARDS } from 'load-generator/fixtures';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -31,7 +31,7 @@ async function post(body: string, contentType: string): Promise<{ status: number
 
 const statuses = (spans: ReceivedSpan[]) => spans.map((s) => `${s.name}: ${s.status}`).sort();
 const duplicateSku = {
-  ...orderBody(),
+  ...sampleOrder(),
   items: [
     { sku: 'BOOK-1', quantity: 1, unitPriceCents: 100 },
     { sku: 'BOOK-1', quantity: 1, unitPriceCents: 100 },
@@ -62,7 +62,7 @@ describe('client errors are not span errors', () => {
   });
 
   it('a 5xx still marks the spans ERROR', async () => {
-    const { status, spans } = await post(JSON.stringify(orderBody(CARDS.processorError)), 'application/json');
+    const { status, spans } = await post(JSON.stringify(sampleOrder(TEST_CARDS.failing)), 'application/json');
     expect(status).toBe(502);
     expect(spans.filter((s) => s.status === 'ERROR').map((s) => s.name)).toEqual(
       expect.arrayContaining(['POST /orders', 'request', 'order.place']),

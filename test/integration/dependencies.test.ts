@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { OtlpReceiver, type RunningService, startService, unusedPort } from '@otel-stack/devstack';
-import { orderBody, postOrder } from './harness/orders';
+import { sampleOrder } from 'load-generator/fixtures';
+import { postOrder } from './harness/orders';
 
 const running: RunningService[] = [];
 afterAll(async () => {
@@ -76,7 +77,7 @@ it('serves every request with the collector gone, counts the lost spans, and res
 
   // A whole run with nothing listening.
   for (let round = 0; round < 10; round++) {
-    const results = await Promise.all(Array.from({ length: 20 }, () => postOrder(base, orderBody())));
+    const results = await Promise.all(Array.from({ length: 20 }, () => postOrder(base, sampleOrder())));
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
   }
   expect(rssMiB(orders.child.pid)).toBeLessThan(300);

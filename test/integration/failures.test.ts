@@ -1,7 +1,8 @@
 /** order-api when payment-service is down or slow: a fast, honest 503, never a hung request. */
 
 import { OtlpReceiver, type RunningService, startService, unusedPort } from '@otel-stack/devstack';
-import { orderBody, postOrder } from './harness/orders';
+import { sampleOrder } from 'load-generator/fixtures';
+import { postOrder } from './harness/orders';
 
 const TIMEOUT_MS = 500;
 // Generous for a loaded 2-core CI machine; the point is "bounded by the deadline", not a latency target.
@@ -33,7 +34,7 @@ it('answers 503 within the deadline when payment-service is not running, and /re
     PAYMENT_TIMEOUT_MS: String(TIMEOUT_MS),
   });
   const base = `http://127.0.0.1:${orders.port}`;
-  const res = await postOrder(base, orderBody(), { baggage: 'tenant_id=tenant_a' });
+  const res = await postOrder(base, sampleOrder(), { baggage: 'tenant_id=tenant_a' });
   expect(res.status).toBe(503);
   expect(res.body).toEqual({ error: { code: 'payment_unavailable', message: 'payment service unavailable' } });
   expect(res.ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);

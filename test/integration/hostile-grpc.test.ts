@@ -5,6 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { isListening, type RunningService, startService } from '@otel-stack/devstack';
 import { type ChargeRequest, loadPaymentProto, type PaymentServiceClient } from '@otel-stack/protos';
+import { TEST_CARDS } from 'load-generator/fixtures';
 
 let service: RunningService;
 let client: PaymentServiceClient;
@@ -31,7 +32,7 @@ function charge(request: ChargeRequest): Promise<{ code: grpc.status; details: s
   });
 }
 
-const valid: ChargeRequest = { orderId: 'ord_1', amountCents: 2500, currency: 'USD', cardNumber: '4242424242424242' };
+const valid: ChargeRequest = { orderId: 'ord_1', amountCents: 2500, currency: 'USD', cardNumber: TEST_CARDS.approved };
 
 it.each<[string, ChargeRequest, RegExp]>([
   ['an empty request', {}, /^order_id: required/],
@@ -53,7 +54,7 @@ it.each<[string, ChargeRequest, RegExp]>([
   const { code, details } = await charge(request);
   expect(grpc.status[code]).toBe('INVALID_ARGUMENT');
   expect(details).toMatch(message);
-  expect(details).not.toContain('4242424242424242');
+  expect(details).not.toContain(TEST_CARDS.approved);
 });
 
 it('refuses a message over its 64 KiB limit with RESOURCE_EXHAUSTED', async () => {

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { type Stack, startStack } from '@otel-stack/devstack';
-import { orderBody } from './harness/orders';
+import { FAKE_CUSTOMER, sampleOrder } from 'load-generator/fixtures';
 
 interface Answer {
   status: number;
@@ -46,7 +46,7 @@ function send(
   });
 }
 
-const valid = orderBody();
+const valid = sampleOrder();
 const json = (value: unknown) => JSON.stringify(value);
 const withItem = (item: Record<string, unknown>) => json({ ...valid, items: [{ ...valid.items[0], ...item }] });
 const withCustomer = (customer: Record<string, unknown>) =>
@@ -152,7 +152,7 @@ const BODY_CASES: Case[] = [
   ['a NUL byte in the SKU', { body: withItem({ sku: 'BOOK\u00001' }) }, 400, 'invalid_request'],
   [
     'a lone surrogate in the customer id',
-    { body: `${validBody.replace('"c-42"', '"c\\ud800"')}` },
+    { body: `${validBody.replace(`"${FAKE_CUSTOMER.id}"`, '"c\\ud800"')}` },
     400,
     'invalid_request',
   ],

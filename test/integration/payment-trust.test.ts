@@ -6,6 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { OtlpReceiver, type RunningService, randomTraceId, startService } from '@otel-stack/devstack';
 import { loadPaymentProto, type PaymentServiceClient } from '@otel-stack/protos';
+import { TEST_CARDS } from 'load-generator/fixtures';
 
 let receiver: OtlpReceiver;
 let payment: RunningService;
@@ -33,7 +34,7 @@ async function chargeAs(baggage: string): Promise<string[]> {
   metadata.set('baggage', baggage);
   await new Promise<void>((resolve) =>
     client.Charge(
-      { orderId: 'ord_trust', amountCents: '100', currency: 'USD', cardNumber: '4242424242424242' },
+      { orderId: 'ord_trust', amountCents: '100', currency: 'USD', cardNumber: TEST_CARDS.approved },
       metadata,
       () => resolve(),
     ),

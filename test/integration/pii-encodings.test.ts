@@ -9,6 +9,7 @@ import { type RunningService, startService } from '@otel-stack/devstack';
 import { loadPaymentProto, type PaymentServiceClient } from '@otel-stack/protos';
 import { decodeLeniently } from '@otel-stack/redact';
 import fc from 'fast-check';
+import { TEST_CARDS } from 'load-generator/fixtures';
 
 const PANS = ['4242424242424242', '4000000000000002', '5555555555554444', '378282246310005'];
 const EMAILS = ['ada@example.com', 'grace.hopper@example.org'];
@@ -67,7 +68,7 @@ beforeAll(async () => {
   for (const pan of PANS) {
     for (const orderId of [pan, (pan.match(/.{1,4}/g) ?? []).join('-'), (pan.match(/.{1,4}/g) ?? []).join('_')]) {
       await new Promise<void>((resolve) =>
-        client.Charge({ orderId, amountCents: '100', currency: 'USD', cardNumber: '4242424242424242' }, () =>
+        client.Charge({ orderId, amountCents: '100', currency: 'USD', cardNumber: TEST_CARDS.approved }, () =>
           resolve(),
         ),
       );

@@ -4,7 +4,8 @@
  * them on purpose, for the collector to mask; logs have no collector in between.)
  */
 import { type RunningService, startService, unusedPort, withStack } from '@otel-stack/devstack';
-import { CARDS, FAKE_EMAIL, orderBody, postOrder } from './harness/orders';
+import { FAKE_CUSTOMER, sampleOrder, TEST_CARDS } from 'load-generator/fixtures';
+import { postOrder } from './harness/orders';
 
 /**
  * A 13-19 digit run passing Luhn, not part of a decimal number (responseTime) and not starting with 1 (timestamps
@@ -31,25 +32,34 @@ it('no card number or email reaches any log line, whatever happens', async () =>
     const json = { 'content-type': 'application/json' };
 
     // Outcomes: approved, declined, insufficient funds, invalid card, processor failure.
-    for (const card of Object.values(CARDS)) await postOrder(base, orderBody(card), { baggage: 'tenant_id=tenant_a' });
+    for (const card of Object.values(TEST_CARDS))
+      await postOrder(base, sampleOrder(card), { baggage: 'tenant_id=tenant_a' });
     // Batches with the same mix.
     await fetch(`${base}/orders/batch`, {
       method: 'POST',
       headers: json,
-      body: JSON.stringify({ orders: Object.values(CARDS).map((c) => orderBody(c)) }),
+      body: JSON.stringify({ orders: Object.values(TEST_CARDS).map((c) => sampleOrder(c)) }),
     });
     // Invalid input that contains PII: a bad field next to a card and an email, PII in the URL and in headers.
-    await postOrder(base, { ...orderBody(), items: [] });
-    await postOrder(base, { ...orderBody(), customer: { id: 'c 1', email: FAKE_EMAIL } });
-    await postOrder(base, { ...orderBody(), extra: CARDS.approved });
-    await fetch(`${base}/orders?card=${CARDS.approved}&email=${encodeURIComponent(FAKE_EMAIL)}`, { method: 'DELETE' });
-    await fetch(`${base}/orders/${CARDS.approved}`);
-    await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: CARDS.approved });
-    await postOrder(base, orderBody(), { baggage: `tenant_id=tenant_a,email=${encodeURIComponent(FAKE_EMAIL)}` });
+    await postOrder(base, { ...sampleOrder(), items: [] });
+    await postOrder(base, { ...sampleOrder(), customer: { id: 'c 1', email: FAKE_CUSTOMER.email } });
+    await postOrder(base, { ...sampleOrder(), extra: TEST_CARDS.approved });
+    await fetch(`${base}/orders?card=${TEST_CARDS.approved}&email=${encodeURIComponent(FAKE_CUSTOMER.email)}`, {
+      method: 'DELETE',
+    });
+    await fetch(`${base}/orders/${TEST_CARDS.approved}`);
+    await fetch(`${base}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: TEST_CARDS.approved,
+    });
+    await postOrder(base, sampleOrder(), {
+      baggage: `tenant_id=tenant_a,email=${encodeURIComponent(FAKE_CUSTOMER.email)}`,
+    });
     await fetch(`${base}/orders`, {
       method: 'POST',
       headers: json,
-      body: `{"payment":{"cardNumber":"${CARDS.approved}"`,
+      body: `{"payment":{"cardNumber":"${TEST_CARDS.approved}"`,
     });
     // Shutdown logs too (the final span accounting, shutdown messages).
     await Promise.all([stack.orders.terminate(), stack.payment.terminate()]);
@@ -63,13 +73,13 @@ it('no card number or email reaches any log line, whatever happens', async () =>
       },
     });
     logs.push(lonely);
-    await postOrder(`http://127.0.0.1:${lonely.port}`, orderBody(), {});
+    await postOrder(`http://127.0.0.1:${lonely.port}`, sampleOrder(), {});
     await lonely.terminate();
 
     const everything = logs.flatMap((s) => s.output).join('\n');
     expect(everything.length).toBeGreaterThan(10_000); // the run really logged (trace level, every request)
     expect(cardLikeRuns(everything)).toEqual([]);
-    for (const card of Object.values(CARDS)) expect(everything).not.toContain(card);
+    for (const card of Object.values(TEST_CARDS)) expect(everything).not.toContain(card);
     expect(everything.match(EMAIL) ?? []).toEqual([]);
   });
 });

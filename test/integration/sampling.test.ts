@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { withStack } from '@otel-stack/devstack';
-import { orderBody, postOrder } from './harness/orders';
+import { sampleOrder } from 'load-generator/fixtures';
+import { postOrder } from './harness/orders';
 
 it('parentbased_traceidratio at 0 keeps exactly the traces whose caller sampled them, in both services', async () => {
   const sampler = { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' };
@@ -15,9 +16,9 @@ it('parentbased_traceidratio at 0 keeps exactly the traces whose caller sampled 
     };
     const sampled = traceparent('01');
     const notSampled = traceparent('00');
-    expect((await postOrder(stack.baseUrl, orderBody(), { traceparent: sampled.header })).status).toBe(201);
-    expect((await postOrder(stack.baseUrl, orderBody(), { traceparent: notSampled.header })).status).toBe(201);
-    const root = await postOrder(stack.baseUrl, orderBody());
+    expect((await postOrder(stack.baseUrl, sampleOrder(), { traceparent: sampled.header })).status).toBe(201);
+    expect((await postOrder(stack.baseUrl, sampleOrder(), { traceparent: notSampled.header })).status).toBe(201);
+    const root = await postOrder(stack.baseUrl, sampleOrder());
     expect(root.status).toBe(201);
 
     // Shutting down flushes everything either service kept.

@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { type RunningService, startService, unusedPort } from '@otel-stack/devstack';
-import { orderBody } from './harness/orders';
+import { sampleOrder } from 'load-generator/fixtures';
 
 let payment: RunningService;
 beforeAll(async () => {
@@ -30,7 +30,7 @@ it('two pipelined orders, SIGTERM while the first is being charged: every charge
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.on('error', () => {});
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  const body = JSON.stringify(orderBody());
+  const body = JSON.stringify(sampleOrder());
   socket.write(request(body) + request(body));
   await new Promise((r) => setTimeout(r, 300));
   const exit = orders.terminate();

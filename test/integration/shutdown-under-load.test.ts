@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import { withStack } from '@otel-stack/devstack';
-import { orderBody } from './harness/orders';
+import { sampleOrder } from 'load-generator/fixtures';
 
 const ORDER_API_SPANS_PER_ORDER = 9;
 
@@ -32,7 +32,7 @@ function post(port: number): Promise<{ status?: number; traceId?: string; error?
       },
     );
     req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
-    req.end(JSON.stringify(orderBody()));
+    req.end(JSON.stringify(sampleOrder()));
   });
 }
 

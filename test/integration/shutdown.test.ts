@@ -1,7 +1,8 @@
 /** SIGTERM: finish in-flight work, flush every span, exit 0 within a bound, even with no collector at all. */
 
 import { startService, unusedPort, withStack } from '@otel-stack/devstack';
-import { orderBody, postOrder } from './harness/orders';
+import { sampleOrder } from 'load-generator/fixtures';
+import { postOrder } from './harness/orders';
 
 const SPANS_PER_ORDER = 11;
 const ORDER_API_SPANS_PER_ORDER = 9;
@@ -12,7 +13,7 @@ it('flushes every span of completed requests on SIGTERM and exits 0', async () =
   await withStack({ payment: hold, orders: hold }, async (stack) => {
     const traceIds: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await postOrder(stack.baseUrl, orderBody(), { baggage: 'tenant_id=tenant_a' });
+      const res = await postOrder(stack.baseUrl, sampleOrder(), { baggage: 'tenant_id=tenant_a' });
       expect(res.status).toBe(201);
       traceIds.push(String(res.body.traceId));
     }

@@ -3,7 +3,8 @@
  * gRPC server standing in for it; what the spans say, with a real OTLP receiver.
  */
 import { OtlpReceiver, type RunningService, startService } from '@otel-stack/devstack';
-import { orderBody, postOrder } from './harness/orders';
+import { sampleOrder } from 'load-generator/fixtures';
+import { postOrder } from './harness/orders';
 import { PaymentSpy } from './harness/payment-spy';
 
 // Obviously fake keys.
@@ -38,7 +39,7 @@ async function orderApi(env: Record<string, string> = {}) {
 /** POST one order and return the baggage payment-service received with it. */
 async function baggageSent(base: string, headers: Record<string, string>): Promise<string[] | undefined> {
   const before = spy.calls.length;
-  const res = await postOrder(base, orderBody(), headers);
+  const res = await postOrder(base, sampleOrder(), headers);
   expect(res.status).toBe(201);
   expect(spy.calls).toHaveLength(before + 1);
   return spy.calls.at(-1)?.baggage;
@@ -73,7 +74,7 @@ describe('API-key mode (API_KEYS)', () => {
   });
 
   it('takes the tenant from the key; baggage cannot override it, downstream or on any span', async () => {
-    const res = await postOrder(base, orderBody(), { 'x-api-key': KEY_A, baggage: 'tenant_id=tenant_b' });
+    const res = await postOrder(base, sampleOrder(), { 'x-api-key': KEY_A, baggage: 'tenant_id=tenant_b' });
     expect(res.status).toBe(201);
     expect(spy.calls.at(-1)?.baggage).toEqual(['tenant_id=tenant_a']);
     const spans = await receiver.waitForTrace(String(res.body.traceId), 9);
@@ -87,7 +88,7 @@ describe('API-key mode (API_KEYS)', () => {
     ['an unknown key', { 'x-api-key': 'k-test-zzzzzzzzzzzzzzzz' }],
   ])('%s -> 401, and no charge reaches payment-service', async (_, headers) => {
     const before = spy.calls.length;
-    const res = await postOrder(base, orderBody(), { ...headers, baggage: 'tenant_id=tenant_a' });
+    const res = await postOrder(base, sampleOrder(), { ...headers, baggage: 'tenant_id=tenant_a' });
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ error: { code: 'unauthorized' } });
     expect(spy.calls).toHaveLength(before);
@@ -108,7 +109,7 @@ describe('reads are scoped to the tenant that placed the order', () => {
   }
 
   it("API-key mode: key B gets the same 404 for key A's order as for an order that does not exist", async () => {
-    const placed = await postOrder(keyed, orderBody(), { 'x-api-key': KEY_A });
+    const placed = await postOrder(keyed, sampleOrder(), { 'x-api-key': KEY_A });
     expect(placed.status).toBe(201);
     const orderId = String(placed.body.orderId);
     expect(await getOrder(keyed, orderId, { 'x-api-key': KEY_A })).toMatchObject({ status: 200, body: { orderId } });
@@ -124,7 +125,7 @@ describe('reads are scoped to the tenant that placed the order', () => {
   });
 
   it('baggage mode: another tenant, or no tenant at all, gets 404', async () => {
-    const placed = await postOrder(open, orderBody(), { baggage: 'tenant_id=tenant_a' });
+    const placed = await postOrder(open, sampleOrder(), { baggage: 'tenant_id=tenant_a' });
     const orderId = String(placed.body.orderId);
     expect((await getOrder(open, orderId, { baggage: 'tenant_id=tenant_a' })).status).toBe(200);
     expect((await getOrder(open, orderId, { baggage: 'tenant_id=tenant_b' })).status).toBe(404);

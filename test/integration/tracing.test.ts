@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ReceivedSpan } from '@otel-stack/devstack';
 import { type Stack, startStack } from '@otel-stack/devstack';
-import { CARDS, FAKE_EMAIL, get, orderBody, postOrder } from './harness/orders';
+import { FAKE_CUSTOMER, sampleOrder, TEST_CARDS } from 'load-generator/fixtures';
+import { get, postOrder } from './harness/orders';
 
 // Spans of one approved order: order-api's HTTP SERVER, @fastify/otel's request and handler, order.place and its
 // four stages, the gRPC CLIENT; payment-service's gRPC SERVER and payment.charge. A declined or failed order has no
@@ -49,7 +50,7 @@ describe('one order is one trace across both services', () => {
   let traceId: string;
 
   beforeAll(async () => {
-    const res = await postOrder(stack.baseUrl, orderBody(), { baggage: 'tenant_id=tenant_b' });
+    const res = await postOrder(stack.baseUrl, sampleOrder(), { baggage: 'tenant_id=tenant_b' });
     expect(res.status).toBe(201);
     traceId = String(res.body.traceId);
     spans = await stack.receiver.waitForTrace(traceId, SPANS_PER_ORDER);
@@ -106,12 +107,15 @@ describe('one order is one trace across both services', () => {
       'order.item_count': '1',
       'order.currency': 'USD',
       'order.status': 'paid',
-      'user.email': FAKE_EMAIL,
-      'payment.card.number': CARDS.approved,
+      'user.email': FAKE_CUSTOMER.email,
+      'payment.card.number': TEST_CARDS.approved,
     });
     expect(order.attributes['order.id']).toMatch(/^ord_/);
     const charge = byName(spans, 'payment-service', 'payment.charge');
-    expect(charge.attributes).toMatchObject({ 'payment.outcome': 'approved', 'payment.card.number': CARDS.approved });
+    expect(charge.attributes).toMatchObject({
+      'payment.outcome': 'approved',
+      'payment.card.number': TEST_CARDS.approved,
+    });
     expect(charge.attributes['order.id']).toBe(order.attributes['order.id']);
   });
 
@@ -128,8 +132,8 @@ describe('one order is one trace across both services', () => {
     const paymentLines = stack.payment.logs().filter((l) => l.trace_id === traceId);
     expect(paymentLines.length).toBeGreaterThan(0);
     const everything = [...stack.orders.output, ...stack.payment.output].join('\n');
-    expect(everything).not.toContain(CARDS.approved);
-    expect(everything).not.toContain(FAKE_EMAIL);
+    expect(everything).not.toContain(TEST_CARDS.approved);
+    expect(everything).not.toContain(FAKE_CUSTOMER.email);
   });
 });
 
@@ -137,7 +141,7 @@ describe('W3C trace context', () => {
   it('continues the caller trace: the SERVER span is a child of the inbound traceparent', async () => {
     const callerTrace = randomBytes(16).toString('hex');
     const callerSpan = randomBytes(8).toString('hex');
-    const res = await postOrder(stack.baseUrl, orderBody(), { traceparent: `00-${callerTrace}-${callerSpan}-01` });
+    const res = await postOrder(stack.baseUrl, sampleOrder(), { traceparent: `00-${callerTrace}-${callerSpan}-01` });
     expect(res.status).toBe(201);
     expect(res.body.traceId).toBe(callerTrace);
     const spans = await stack.receiver.waitForTrace(callerTrace, SPANS_PER_ORDER);
@@ -153,7 +157,7 @@ describe('tenant resolution from baggage', () => {
     ['no tenant entry', 'session=s-1', 'default'],
     ['no baggage at all', undefined, 'default'],
   ])('%s (baggage: %s) -> %s on every span of both services', async (_, baggage, expected) => {
-    const res = await postOrder(stack.baseUrl, orderBody(), baggage ? { baggage } : {});
+    const res = await postOrder(stack.baseUrl, sampleOrder(), baggage ? { baggage } : {});
     expect(res.status).toBe(201);
     const spans = await stack.receiver.waitForTrace(String(res.body.traceId), SPANS_PER_ORDER);
     const tenants = spans.map((s) => `${s.service}/${s.name}=${String(s.attributes['tenant.id'])}`);
@@ -163,18 +167,18 @@ describe('tenant resolution from baggage', () => {
   });
 
   it('stores the effective tenant with the order', async () => {
-    const res = await postOrder(stack.baseUrl, orderBody(), { baggage: 'tenant_id=tenant_a' });
+    const res = await postOrder(stack.baseUrl, sampleOrder(), { baggage: 'tenant_id=tenant_a' });
     // Read as the tenant that placed it (any other tenant gets 404: tenant-spoofing.test.ts).
     const stored = await get(stack.baseUrl, `/orders/${String(res.body.orderId)}`, { baggage: 'tenant_id=tenant_a' });
     expect(stored.status).toBe(200);
     expect(stored.body).toMatchObject({ tenant: 'tenant_a', cardLast4: '4242', status: 'paid' });
-    expect(JSON.stringify(stored.body)).not.toContain(CARDS.approved);
+    expect(JSON.stringify(stored.body)).not.toContain(TEST_CARDS.approved);
   });
 });
 
 describe('outcomes on spans', () => {
   it('a declined card answers 402 and marks no span as an error', async () => {
-    const res = await postOrder(stack.baseUrl, orderBody(CARDS.declined), { baggage: 'tenant_id=tenant_a' });
+    const res = await postOrder(stack.baseUrl, sampleOrder(TEST_CARDS.declined), { baggage: 'tenant_id=tenant_a' });
     expect(res.status).toBe(402);
     expect(res.body).toEqual({ error: { code: 'payment_declined', message: 'payment declined: card_declined' } });
     // The 402 response carries no traceId; find the trace through the declined order span.
@@ -190,7 +194,7 @@ describe('outcomes on spans', () => {
 
   it('a processor failure answers 502, with ERROR status and exception events where it happened', async () => {
     const callerTrace = randomBytes(16).toString('hex');
-    const res = await postOrder(stack.baseUrl, orderBody(CARDS.processorError), {
+    const res = await postOrder(stack.baseUrl, sampleOrder(TEST_CARDS.failing), {
       traceparent: `00-${callerTrace}-${randomBytes(8).toString('hex')}-01`,
     });
     expect(res.status).toBe(502);

@@ -1,7 +1,7 @@
 // Delivery through the real collector's persistent queues (file_storage): a tenant's Jaeger down for a while, and
 // the collector itself stopped with SIGTERM while that Jaeger is down, then started again on the same storage.
 import { type CollectorMetrics, type Pipeline, startPipeline, sumOf } from '@otel-stack/devstack';
-import { CARDS } from '../integration/harness/orders';
+import { TEST_CARDS } from 'load-generator/fixtures';
 import { type SentOrder, sendOrder, waitForTraces } from './harness/traces';
 
 const QUEUED = { exporter: 'otlp_grpc/tenant_b' };
@@ -16,7 +16,7 @@ afterAll(() => pipeline?.stop());
 
 async function sendOrders(tenant: string, count: number): Promise<SentOrder[]> {
   const sent: SentOrder[] = [];
-  for (let i = 0; i < count; i++) sent.push(await sendOrder(pipeline.baseUrl, CARDS.approved, tenant));
+  for (let i = 0; i < count; i++) sent.push(await sendOrder(pipeline.baseUrl, TEST_CARDS.approved, tenant));
   return sent;
 }
 

@@ -2,7 +2,7 @@
 // three Jaegers. Orders for every kind of tenant go in; what each Jaeger holds is read back through its query API.
 import { createHash } from 'node:crypto';
 import { attr, BACKENDS, type Backend, type Pipeline, type StoredSpan, startPipeline } from '@otel-stack/devstack';
-import { CARDS, FAKE_EMAIL } from '../integration/harness/orders';
+import { FAKE_CUSTOMER, TEST_CARDS } from 'load-generator/fixtures';
 import { exportedSpans, type SentOrder, sendOrder, waitForTraces } from './harness/traces';
 
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -14,7 +14,7 @@ const TENANTS: ReadonlyArray<[string | undefined, Backend]> = [
   ['tenant_zz', 'default'], // not in TENANTS
   [undefined, 'default'], // no baggage at all
 ];
-const ORDER_CARDS = [CARDS.approved, CARDS.declined, CARDS.processorError];
+const ORDER_CARDS = [TEST_CARDS.approved, TEST_CARDS.declined, TEST_CARDS.failing];
 
 let pipeline: Pipeline;
 const sent: Array<SentOrder & { backend: Backend }> = [];
@@ -70,8 +70,8 @@ describe('masking, as stored in every Jaeger', () => {
   // Every form a card number of ours can take on the way, and the fake email (also percent-encoded).
   const RAW = [
     ...ORDER_CARDS.flatMap((c) => [c, c.replace(/(\d{4})(?=\d)/g, '$1 '), c.replace(/(\d{4})(?=\d)/g, '$1-')]),
-    FAKE_EMAIL,
-    FAKE_EMAIL.replace('@', '%40'),
+    FAKE_CUSTOMER.email,
+    FAKE_CUSTOMER.email.replace('@', '%40'),
   ];
   const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
 
@@ -102,7 +102,7 @@ describe('masking, as stored in every Jaeger', () => {
         expect(attr(span.attributes, 'user.email')).toBeUndefined();
         const hash = attr(span.attributes, 'user.hash');
         if (hash === undefined) continue;
-        expect(hash).toBe(sha256(FAKE_EMAIL.toLowerCase()));
+        expect(hash).toBe(sha256(FAKE_CUSTOMER.email.toLowerCase()));
         hashed++;
       }
     }

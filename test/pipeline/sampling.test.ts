@@ -11,7 +11,7 @@ import {
   startService,
   sumOf,
 } from '@otel-stack/devstack';
-import { CARDS } from '../integration/harness/orders';
+import { TEST_CARDS } from 'load-generator/fixtures';
 import { type SentOrder, sendOrder, waitForTraces } from './harness/traces';
 
 let pipeline: Pipeline;
@@ -32,10 +32,10 @@ beforeAll(async () => {
   });
   const slowUrl = `http://127.0.0.1:${slowOrders.port}`;
   for (const tenant of ['tenant_a', 'tenant_b']) {
-    dropped.push(await sendOrder(pipeline.baseUrl, CARDS.approved, tenant));
-    dropped.push(await sendOrder(pipeline.baseUrl, CARDS.declined, tenant)); // a decline is not an error
-    kept.push(await sendOrder(pipeline.baseUrl, CARDS.processorError, tenant)); // ERROR spans
-    kept.push(await sendOrder(slowUrl, CARDS.approved, tenant)); // > 1 s
+    dropped.push(await sendOrder(pipeline.baseUrl, TEST_CARDS.approved, tenant));
+    dropped.push(await sendOrder(pipeline.baseUrl, TEST_CARDS.declined, tenant)); // a decline is not an error
+    kept.push(await sendOrder(pipeline.baseUrl, TEST_CARDS.failing, tenant)); // ERROR spans
+    kept.push(await sendOrder(slowUrl, TEST_CARDS.approved, tenant)); // > 1 s
   }
   // One trace whose spans belong to two backends: the error is in tenant_a's span only. Sampled as a whole before
   // routing, both parts are kept; a sampler after the router would drop the default part, which has no error.

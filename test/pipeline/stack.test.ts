@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, isListening, STACK_PORT_VARIABLES } from '@otel-stack/devstack';
-import { CARDS } from '../integration/harness/orders';
+import { TEST_CARDS } from 'load-generator/fixtures';
 import { spawnNodeScript } from '../integration/harness/spawn';
 import { sendOrder } from './harness/traces';
 
@@ -31,7 +31,7 @@ it('runs the pipeline in the foreground, routes an order to its tenant, and stop
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(stack.output()).toContain(`http://127.0.0.1:${env.JAEGER_TENANT_B_UI_PORT}/api/traces?service=order-api`);
-    const order = await sendOrder(`http://127.0.0.1:${env.ORDER_API_PORT}`, CARDS.approved, 'tenant_b');
+    const order = await sendOrder(`http://127.0.0.1:${env.ORDER_API_PORT}`, TEST_CARDS.approved, 'tenant_b');
     expect(order.status).toBe(201);
     const url = `http://127.0.0.1:${env.JAEGER_TENANT_B_UI_PORT}/api/v3/traces/${order.traceId}`;
     const until = Date.now() + 30_000;

@@ -4,8 +4,9 @@
  * 2 invalid configuration, 130 a second SIGINT/SIGTERM while draining.
  */
 import { ConfigError, HelpRequested, readLoadConfig } from './config';
-import { LoadRun, waitUntilReady } from './runner';
+import { createRandom, planOrder } from './scenario';
 import { formatSummary, summarize } from './stats';
+import { endpointUrl, LoadRun, waitUntilReady } from './traffic';
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -27,7 +28,8 @@ async function main(): Promise<number> {
     throw err;
   }
 
-  const run = new LoadRun(config, log);
+  const random = createRandom(config.seed);
+  const run = new LoadRun(config, () => planOrder(random, config), log);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
@@ -43,7 +45,7 @@ async function main(): Promise<number> {
   }
   const mix = config.tenants.map((t) => `${t.tenant ?? 'none'}:${t.weight}`).join(',');
   log(
-    `load-generator: POST ${new URL('orders', config.target.href.endsWith('/') ? config.target : `${config.target.href}/`).href}` +
+    `load-generator: POST ${endpointUrl(config.target, 'orders').href}` +
       ` at ${config.rate}/s for ${config.durationS}s (concurrency ${config.concurrency}, tenants ${mix},` +
       ` declines ${config.declineRate}, failures ${config.failureRate}, seed ${config.seed})`,
   );

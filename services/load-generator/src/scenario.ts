@@ -1,10 +1,9 @@
 /**
- * What one request looks like: which tenant sends it, which card pays, what is in the basket. The data is fake
- * on purpose and recognisably so: customers are `user<n>@example.com` (a reserved domain) and the cards are the
- * public test cards payment-service knows, so the PII the services record is harmless when the collector's masking is
- * being demonstrated.
+ * What one request of the generated traffic looks like: which tenant sends it, which card pays, what is in the
+ * basket. Customers are `user<n>@example.com` (a reserved domain) and the cards are the fixtures' test cards.
  */
 import type { LoadConfig, TenantShare } from './config';
+import { type CardKind, type OrderBody, TEST_CARDS } from './fixtures';
 
 /** mulberry32: a tiny, fast, seedable PRNG; the run is reproducible from its seed. */
 export function createRandom(seed: number): () => number {
@@ -18,16 +17,6 @@ export function createRandom(seed: number): () => number {
   };
 }
 
-/** The public test cards and the answer order-api gives for each (payment-service's card table decides). */
-export const CARDS = {
-  approved: { number: '4242424242424242', expect: 201 },
-  declined: { number: '4000000000000002', expect: 402 },
-  insufficientFunds: { number: '4000000000009995', expect: 402 },
-  invalidLuhn: { number: '4242424242424241', expect: 402 },
-  failing: { number: '4000000000000119', expect: 502 },
-} as const;
-export type CardKind = keyof typeof CARDS;
-
 const DECLINES: readonly CardKind[] = ['declined', 'insufficientFunds', 'invalidLuhn'];
 const SKUS = ['BOOK-1', 'BOOK-2', 'MUG-1', 'PEN-3', 'SHIRT-M', 'SHIRT-L', 'CABLE-USB-C', 'LAMP-7'] as const;
 const CURRENCIES = ['USD', 'USD', 'USD', 'EUR', 'GBP'] as const;
@@ -36,11 +25,7 @@ export interface PlannedOrder {
   /** `tenant_id` baggage value, or null for a request without baggage. */
   readonly tenant: string | null;
   readonly card: CardKind;
-  readonly body: {
-    customer: { id: string; email: string };
-    items: { sku: string; quantity: number; unitPriceCents: number }[];
-    payment: { cardNumber: string; currency: string };
-  };
+  readonly body: OrderBody;
 }
 
 function pick<T>(random: () => number, items: readonly T[]): T {
@@ -97,7 +82,7 @@ export function planOrder(
     body: {
       customer: { id: `c-${customer}`, email: `user${customer}@example.com` },
       items,
-      payment: { cardNumber: CARDS[card].number, currency: pick(random, CURRENCIES) },
+      payment: { cardNumber: TEST_CARDS[card], currency: pick(random, CURRENCIES) },
     },
   };
 }

@@ -1,5 +1,5 @@
 /** Counters and a latency histogram: constant memory whatever the run length, about 1% precision on percentiles. */
-import { CARDS, type CardKind } from './scenario';
+import { type CardKind, EXPECTED_STATUS } from './fixtures';
 
 /** Log-bucketed histogram of milliseconds: bucket i covers [BASE^i, BASE^(i+1)) microseconds. */
 const BASE = 1.02;
@@ -84,7 +84,7 @@ export class Stats {
     if ('status' in outcome) {
       this.statuses.set(outcome.status, (this.statuses.get(outcome.status) ?? 0) + 1);
       if (card !== undefined) {
-        const key = CARDS[card].expect === outcome.status ? OUTCOME_OF[card] : undefined;
+        const key = EXPECTED_STATUS[card] === outcome.status ? OUTCOME_OF[card] : undefined;
         if (key) this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
         else {
           const finding = `${card} card -> ${outcome.status}`;

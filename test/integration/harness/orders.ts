@@ -1,21 +1,5 @@
-/** Test data: public test card numbers and an obviously fake customer. */
-export const CARDS = {
-  approved: '4242424242424242',
-  declined: '4000000000000002',
-  insufficientFunds: '4000000000009995',
-  processorError: '4000000000000119',
-  failsLuhn: '4242424242424241',
-} as const;
-
-export const FAKE_EMAIL = 'ada@example.com';
-
-export function orderBody(cardNumber: string = CARDS.approved) {
-  return {
-    customer: { id: 'c-42', email: FAKE_EMAIL },
-    items: [{ sku: 'BOOK-1', quantity: 2, unitPriceCents: 1250 }],
-    payment: { cardNumber, currency: 'USD' },
-  };
-}
+/** HTTP helpers for the tests; the test data itself (sample order, fake customer, test cards) is load-generator/fixtures. */
+import { sampleOrder } from 'load-generator/fixtures';
 
 export interface HttpResult {
   readonly status: number;
@@ -26,7 +10,7 @@ export interface HttpResult {
 /** POST /orders with optional extra headers (baggage, traceparent). */
 export async function postOrder(
   baseUrl: string,
-  body: unknown = orderBody(),
+  body: unknown = sampleOrder(),
   headers: Record<string, string> = {},
 ): Promise<HttpResult> {
   const started = Date.now();

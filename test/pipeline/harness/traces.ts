@@ -1,5 +1,6 @@
 import { attr, type Jaeger, randomSpanId, randomTraceId, type StoredSpan } from '@otel-stack/devstack';
-import { orderBody, postOrder } from '../../integration/harness/orders';
+import { sampleOrder } from 'load-generator/fixtures';
+import { postOrder } from '../../integration/harness/orders';
 
 /** A traceparent header with a fresh trace ID, so a test knows every trace it caused, answered or not. */
 export function newTraceparent(): { traceId: string; header: string } {
@@ -20,7 +21,7 @@ export async function sendOrder(baseUrl: string, card: string, tenant: string | 
   const { traceId, header } = newTraceparent();
   const headers: Record<string, string> = { traceparent: header };
   if (tenant !== undefined) headers.baggage = `tenant_id=${tenant}`;
-  const res = await postOrder(baseUrl, orderBody(card), headers);
+  const res = await postOrder(baseUrl, sampleOrder(card), headers);
   return { traceId, status: res.status, card, tenant };
 }
 

@@ -1,10 +1,15 @@
 /**
  * End to end: order-api and payment-service as real processes on loopback (the devstack launcher, the services'
  * own start command with the telemetry preload), `POST /orders` driven by autocannon from this process.
+ *
+ * autocannon, not the load generator's traffic library, drives these measurements: the published numbers
+ * (docs/performance.md, results/latest.*) were measured with it, and another client would change what they
+ * measure -- the driver's own CPU on the cores the services share, and how latency is sampled and recorded.
  */
 import { mkdirSync } from 'node:fs';
 import { type RunningService, startService } from '@otel-stack/devstack';
 import autocannon from 'autocannon';
+import { sampleOrder } from 'load-generator/fixtures';
 import { NullReceiver } from './null-receiver';
 import { cpuSeconds, rssMiB } from './proc';
 import { progress } from './progress';
@@ -16,52 +21,45 @@ export interface Variant {
   readonly env: Readonly<Record<string, string>>;
 }
 
-export const VARIANTS: Record<string, Variant> = {
-  off: { id: 'off', label: 'uninstrumented (OTEL_SDK_DISABLED=true)', env: { OTEL_SDK_DISABLED: 'true' } },
-  on: { id: 'on', label: 'instrumented (defaults, 100% sampled, OTLP/gRPC)', env: {} },
-  gzip: {
-    id: 'gzip',
-    label: 'instrumented, OTEL_EXPORTER_OTLP_COMPRESSION=gzip',
-    env: { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' },
-  },
+/** The variants by id; `--define` adds more. */
+export const VARIANTS: Record<string, Omit<Variant, 'id'>> = {
+  off: { label: 'uninstrumented (OTEL_SDK_DISABLED=true)', env: { OTEL_SDK_DISABLED: 'true' } },
+  on: { label: 'instrumented (defaults, 100% sampled, OTLP/gRPC)', env: {} },
+  gzip: { label: 'instrumented, OTEL_EXPORTER_OTLP_COMPRESSION=gzip', env: { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } },
   batch2048: {
-    id: 'batch2048',
     label: 'instrumented, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048 (queue 8192)',
     env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048', OTEL_BSP_MAX_QUEUE_SIZE: '8192' },
   },
   batch128: {
-    id: 'batch128',
     label: 'instrumented, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128',
     env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '128' },
   },
   sampled10: {
-    id: 'sampled10',
     label: 'instrumented, 10% sampled (parentbased_traceidratio 0.1)',
     env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
   },
   'on-semi16': {
-    id: 'on-semi16',
     label: 'instrumented, NODE_OPTIONS=--max-semi-space-size=16',
     env: { NODE_OPTIONS: '--max-semi-space-size=16' },
   },
   'off-semi16': {
-    id: 'off-semi16',
     label: 'uninstrumented, NODE_OPTIONS=--max-semi-space-size=16',
     env: { OTEL_SDK_DISABLED: 'true', NODE_OPTIONS: '--max-semi-space-size=16' },
   },
   noexport: {
-    id: 'noexport',
     label: 'instrumented, OTEL_TRACES_EXPORTER=none (spans made, never exported)',
     env: { OTEL_TRACES_EXPORTER: 'none' },
   },
 };
 
-/** The README's sample order (fake data). */
-const ORDER = JSON.stringify({
-  customer: { id: 'c-42', email: 'ada@example.com' },
-  items: [{ sku: 'BOOK-1', quantity: 2, unitPriceCents: 1250 }],
-  payment: { cardNumber: '4242424242424242', currency: 'USD' },
-});
+export function variantOf(id: string): Variant {
+  const variant = VARIANTS[id];
+  if (!variant) throw new Error(`unknown variant ${id} (known: ${Object.keys(VARIANTS).join(', ')})`);
+  return { id, ...variant };
+}
+
+/** autocannon sends the same bytes every time: the README's sample order. */
+const ORDER = JSON.stringify(sampleOrder());
 
 export interface ServiceMeasure {
   /** CPU (user + system) per request, µs. */
@@ -85,6 +83,11 @@ export interface SpanTotals {
   readonly exported: number;
   readonly dropped: number;
   readonly failed: number;
+}
+
+/** The numbers of a service's `span export totals` log line. */
+export function spanTotals(line: Record<string, unknown>): SpanTotals {
+  return { exported: Number(line.exported), dropped: Number(line.dropped), failed: Number(line.failed) };
 }
 
 export interface RunResult {
@@ -111,8 +114,6 @@ export interface E2eOptions {
   /** Requests/s for the fixed-rate (latency) phase. */
   readonly rate: number;
   readonly rateSeconds: number;
-  /** Extra environment for every service (e.g. NODE_OPTIONS=--cpu-prof). */
-  readonly extraEnv?: Readonly<Record<string, string>>;
 }
 
 interface Running {
@@ -123,9 +124,9 @@ interface Running {
 }
 
 /**
- * The devstack launcher keeps every output line in memory (bounded with Array#shift, O(n) per line once full):
- * fine for tests, but at thousands of log lines per second it would spend this process's CPU — which the load
- * generator needs, on a machine whose cores the services share. Once the service is up, keep only the lines the
+ * The devstack launcher splits every output chunk into lines, keeps them and hands each to its listeners: fine for
+ * tests, but at thousands of log lines per second it would spend this process's CPU — which the load generator
+ * needs, on a machine whose cores the services share. Once the service is up, keep only the lines the
  * benchmark reads (its span totals and loss warnings); the service still writes every log line, as in production.
  */
 function lightenOutput(service: RunningService): string[] {
@@ -147,7 +148,7 @@ function lightenOutput(service: RunningService): string[] {
 const telemetryLines = new WeakMap<RunningService, string[]>();
 
 /** Both services exporting to a NullReceiver, with the SDK's default batch settings (not the tests' 100 ms). */
-export async function startBenchStack(variant: Variant, extraEnv: Readonly<Record<string, string>> = {}) {
+async function startBenchStack(variant: Variant, extraEnv: Readonly<Record<string, string>>) {
   const receiver = new NullReceiver();
   await receiver.start();
   const env = {
@@ -177,14 +178,14 @@ function pidOf(service: RunningService): number {
   return pid;
 }
 
-export interface LoadOptions {
+interface LoadOptions {
   readonly connections: number;
   readonly seconds: number;
   readonly overallRate?: number;
 }
 
 /** One autocannon run with each service's CPU time read before and after and its RSS sampled throughout. */
-export async function load(stack: Running, options: LoadOptions): Promise<PhaseResult> {
+async function load(stack: Running, options: LoadOptions): Promise<PhaseResult> {
   const pids = { orders: pidOf(stack.orders), payment: pidOf(stack.payment) };
   const cpu0 = { orders: cpuSeconds(pids.orders), payment: cpuSeconds(pids.payment) };
   const peak = { orders: 0, payment: 0 };
@@ -225,40 +226,31 @@ export async function load(stack: Running, options: LoadOptions): Promise<PhaseR
 }
 
 /** SIGTERM both (they flush), then each service's own "span export totals" line. */
-export async function stopBenchStack(stack: Running): Promise<{ orders?: SpanTotals; payment?: SpanTotals }> {
+async function stopBenchStack(stack: Running): Promise<{ orders?: SpanTotals; payment?: SpanTotals }> {
   await Promise.all([stack.orders.terminate(), stack.payment.terminate()]);
   await stack.receiver.stop();
   const totals = (service: RunningService): SpanTotals | undefined => {
     const raw = (telemetryLines.get(service) ?? []).find((l) => l.includes('"msg":"span export totals"'));
-    if (!raw) return undefined;
-    const line = JSON.parse(raw) as Record<string, unknown>;
-    return { exported: Number(line.exported), dropped: Number(line.dropped), failed: Number(line.failed) };
+    return raw === undefined ? undefined : spanTotals(JSON.parse(raw) as Record<string, unknown>);
   };
   return { orders: totals(stack.orders), payment: totals(stack.payment) };
 }
 
-async function runOnce(variant: Variant, round: number, options: E2eOptions): Promise<RunResult> {
-  const stack = await startBenchStack(variant, options.extraEnv);
+/**
+ * `work` on a fresh stack, then what the stack measured itself: each service's peak RSS over its life (VmHWM, MiB)
+ * and its span totals after SIGTERM. When `work` throws, both services are killed.
+ */
+async function onFreshStack<T>(
+  variant: Variant,
+  extraEnv: Readonly<Record<string, string>>,
+  work: (stack: Running) => Promise<T>,
+) {
+  const stack = await startBenchStack(variant, extraEnv);
   try {
-    await load(stack, { connections: options.concurrency, seconds: options.warmupSeconds });
-    const saturation = await load(stack, { connections: options.concurrency, seconds: options.seconds });
-    const fixedRate = await load(stack, {
-      connections: Math.min(16, options.concurrency),
-      seconds: options.rateSeconds,
-      overallRate: options.rate,
-    });
-    const hwm = { orders: rssMiB(pidOf(stack.orders)).peak, payment: rssMiB(pidOf(stack.payment)).peak };
+    const result = await work(stack);
+    const peakRssMiB = { orders: rssMiB(pidOf(stack.orders)).peak, payment: rssMiB(pidOf(stack.payment)).peak };
     const spans = await stopBenchStack(stack);
-    return {
-      variant: variant.id,
-      round,
-      saturation,
-      fixedRate,
-      orderApiPeakRssMiB: hwm.orders,
-      paymentPeakRssMiB: hwm.payment,
-      orderApiSpans: spans.orders,
-      paymentSpans: spans.payment,
-    };
+    return { result, peakRssMiB, spans, receiver: stack.receiver };
   } catch (err) {
     stack.orders.kill();
     stack.payment.kill();
@@ -267,13 +259,34 @@ async function runOnce(variant: Variant, round: number, options: E2eOptions): Pr
   }
 }
 
+async function runOnce(variant: Variant, round: number, options: E2eOptions): Promise<RunResult> {
+  const { result, peakRssMiB, spans } = await onFreshStack(variant, {}, async (stack) => {
+    await load(stack, { connections: options.concurrency, seconds: options.warmupSeconds });
+    const saturation = await load(stack, { connections: options.concurrency, seconds: options.seconds });
+    const fixedRate = await load(stack, {
+      connections: Math.min(16, options.concurrency),
+      seconds: options.rateSeconds,
+      overallRate: options.rate,
+    });
+    return { saturation, fixedRate };
+  });
+  return {
+    variant: variant.id,
+    round,
+    ...result,
+    orderApiPeakRssMiB: peakRssMiB.orders,
+    paymentPeakRssMiB: peakRssMiB.payment,
+    orderApiSpans: spans.orders,
+    paymentSpans: spans.payment,
+  };
+}
+
 /** Variants interleaved round by round (A/B/A/B…), so drift on the machine hits every variant alike. */
 export async function runE2e(options: E2eOptions): Promise<RunResult[]> {
   const results: RunResult[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     for (const id of options.variants) {
-      const variant = VARIANTS[id];
-      if (!variant) throw new Error(`unknown variant ${id} (known: ${Object.keys(VARIANTS).join(', ')})`);
+      const variant = variantOf(id);
       progress(`e2e round ${round}/${options.rounds}: ${variant.label}`);
       const r = await runOnce(variant, round, options);
       progress(
@@ -307,54 +320,43 @@ export async function runSustain(
   rate: number,
   seconds: number,
   connections: number,
-  extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<SustainResult> {
-  const variant = VARIANTS[variantId];
-  if (!variant) throw new Error(`unknown variant ${variantId}`);
+  const variant = variantOf(variantId);
   progress(`sustain: ${variant.label}, ${rate} orders/s for ${seconds} s`);
-  const stack = await startBenchStack(variant, extraEnv);
-  try {
+  const { result, peakRssMiB, spans, receiver } = await onFreshStack(variant, {}, async (stack) => {
     await load(stack, { connections, seconds: Math.min(3, seconds), overallRate: rate });
-    const result = await load(stack, { connections, seconds, overallRate: rate });
-    const hwm = { orders: rssMiB(pidOf(stack.orders)).peak, payment: rssMiB(pidOf(stack.payment)).peak };
-    const spans = await stopBenchStack(stack);
-    const out: SustainResult = {
-      variant: variantId,
-      targetRate: rate,
-      seconds,
-      load: result,
-      orderApiPeakRssMiB: hwm.orders,
-      paymentPeakRssMiB: hwm.payment,
-      orderApiSpans: spans.orders,
-      paymentSpans: spans.payment,
-      receiverRequests: stack.receiver.requests,
-      receiverMiB: stack.receiver.bytes / 2 ** 20,
-    };
-    progress(
-      `  ${result.reqPerSec.toFixed(0)} orders/s, p99 ${result.p99Ms} ms, dropped ${spans.orders?.dropped ?? '-'}+` +
-        `${spans.payment?.dropped ?? '-'}, peak RSS ${hwm.orders.toFixed(0)}/${hwm.payment.toFixed(0)} MiB`,
-    );
-    return out;
-  } catch (err) {
-    stack.orders.kill();
-    stack.payment.kill();
-    await stack.receiver.stop();
-    throw err;
-  }
+    return load(stack, { connections, seconds, overallRate: rate });
+  });
+  progress(
+    `  ${result.reqPerSec.toFixed(0)} orders/s, p99 ${result.p99Ms} ms, dropped ${spans.orders?.dropped ?? '-'}+` +
+      `${spans.payment?.dropped ?? '-'}, peak RSS ${peakRssMiB.orders.toFixed(0)}/${peakRssMiB.payment.toFixed(0)} MiB`,
+  );
+  return {
+    variant: variantId,
+    targetRate: rate,
+    seconds,
+    load: result,
+    orderApiPeakRssMiB: peakRssMiB.orders,
+    paymentPeakRssMiB: peakRssMiB.payment,
+    orderApiSpans: spans.orders,
+    paymentSpans: spans.payment,
+    receiverRequests: receiver.requests,
+    receiverMiB: receiver.bytes / 2 ** 20,
+  };
 }
 
 /** A profiled run: both services under --cpu-prof at the saturation concurrency; profiles land in `dir`. */
 export async function runProfiled(variantId: string, dir: string, concurrency: number, seconds: number) {
   mkdirSync(dir, { recursive: true });
-  const variant = VARIANTS[variantId];
-  if (!variant) throw new Error(`unknown variant ${variantId}`);
+  const variant = variantOf(variantId);
   progress(`profile: ${variant.label}, c=${concurrency} for ${seconds} s (node --cpu-prof)`);
-  const stack = await startBenchStack(variant, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
-  const pids = { orders: pidOf(stack.orders), payment: pidOf(stack.payment) };
-  try {
-    await load(stack, { connections: concurrency, seconds });
-  } finally {
-    await stopBenchStack(stack);
-  }
-  return pids;
+  const { result } = await onFreshStack(
+    variant,
+    { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` },
+    async (stack) => {
+      await load(stack, { connections: concurrency, seconds });
+      return { orders: pidOf(stack.orders), payment: pidOf(stack.payment) };
+    },
+  );
+  return result;
 }

@@ -23,44 +23,17 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type E2eOptions, type RunResult, runE2e, runProfiled, runSustain, type SustainResult, VARIANTS } from './e2e';
+import { type E2eOptions, runE2e, runProfiled, runSustain, VARIANTS } from './e2e';
 import type { ExportStep } from './export-load';
 import { ALLOC_SEMI_SPACE_MB, type MicroAlloc, type MicroResult, type MicroTiming } from './micro';
 import { NullReceiver } from './null-receiver';
 import { machine } from './proc';
-import { type ProfileSummary, profileOf, summarizeProfile } from './profile';
+import { profileOf, summarizeProfile } from './profile';
 import { progress } from './progress';
-import { renderMarkdown, renderSvg, summarizeE2e } from './report';
+import { renderMarkdown, renderSvg } from './report';
+import { type BenchResults, PARTS, type Part, summarizeE2e } from './results';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const PARTS = ['micro', 'e2e', 'sustain', 'export', 'profile'] as const;
-type Part = (typeof PARTS)[number];
-
-export interface BenchResults {
-  readonly schema: 'otel-stack-bench/1';
-  readonly smoke: boolean;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  readonly machine: ReturnType<typeof machine>;
-  readonly parts: Part[];
-  readonly options: Record<string, unknown>;
-  readonly micro?: {
-    readonly timings: MicroTiming[];
-    readonly allocations: MicroAlloc[];
-    readonly droppedSpans: number;
-  };
-  readonly e2e?: { readonly options: E2eOptions; readonly runs: RunResult[]; readonly summary: E2eSummary };
-  readonly sustain?: SustainResult[];
-  readonly export?: {
-    readonly secondsPerStep: number;
-    readonly steps: ExportStep[];
-    /** Highest step rate with no drops or failures and ≥ 95 % of the target rate created, per compression. */
-    readonly sustainedSpansPerSec: Record<string, number>;
-  };
-  readonly profile?: { readonly orderApi?: ProfileSummary; readonly payment?: ProfileSummary; readonly dir: string };
-}
-
-export type E2eSummary = ReturnType<typeof summarizeE2e>;
 
 function arg(name: string): string | undefined {
   const prefix = `--${name}=`;
@@ -194,7 +167,7 @@ async function main(): Promise<void> {
       const [key, value] = kv.split(/=(.*)/s);
       if (key) env[key] = value ?? '';
     }
-    VARIANTS[id] = { id, label: `${id} (${envList})`, env };
+    VARIANTS[id] = { label: `${id} (${envList})`, env };
   }
   const outDir =
     arg('out') ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), 'otel-bench-smoke-')) : 'tools/bench/results');
@@ -262,8 +235,6 @@ async function main(): Promise<void> {
   progress(`results: ${path.join(out, 'latest.json')} (.md, .svg)`);
   process.stdout.write(`${path.join(out, 'latest.json')}\n`);
 }
-
-export { VARIANTS };
 
 if (require.main === module) {
   main().then(

@@ -117,6 +117,22 @@ function harnessOf(which: Case): Harness {
   return which === 'concurrent (100 async tasks)' ? 'harness, concurrent' : 'harness';
 }
 
+/** Rounds of each concurrent task, so that a unit of the concurrent case ends at least BURST spans. */
+const TASK_ROUNDS = Math.ceil(BURST / CONCURRENT_TASKS);
+
+/** One unit of the concurrent cases: CONCURRENT_TASKS tasks at once, each running `round` TASK_ROUNDS times. */
+function concurrently(round: () => Promise<void>): () => Promise<void> {
+  const task = async () => {
+    for (let r = 0; r < TASK_ROUNDS; r++) await round();
+  };
+  return async () => {
+    const tasks: Promise<void>[] = [];
+    for (let t = 0; t < CONCURRENT_TASKS; t++) tasks.push(task());
+    await Promise.all(tasks);
+    await yieldToLoop();
+  };
+}
+
 function work(tracer: Tracer, which: Case | Harness): () => Promise<void> {
   switch (which) {
     case 'harness':
@@ -124,22 +140,10 @@ function work(tracer: Tracer, which: Case | Harness): () => Promise<void> {
         for (let i = 0; i < BURST; i++);
         await yieldToLoop();
       };
-    case 'harness, concurrent': {
-      const rounds = Math.ceil(BURST / CONCURRENT_TASKS);
-      const task = async () => {
-        for (let r = 0; r < rounds; r++) {
-          await (async () => {
-            await null;
-          })();
-        }
-      };
-      return async () => {
-        const tasks: Promise<void>[] = [];
-        for (let t = 0; t < CONCURRENT_TASKS; t++) tasks.push(task());
-        await Promise.all(tasks);
-        await yieldToLoop();
-      };
-    }
+    case 'harness, concurrent':
+      return concurrently(async () => {
+        await null;
+      });
     case 'start+end':
       return async () => {
         for (let i = 0; i < BURST; i++) tracer.startSpan('operation').end();
@@ -150,29 +154,19 @@ function work(tracer: Tracer, which: Case | Harness): () => Promise<void> {
         for (let i = 0; i < BURST; i++) tracer.startSpan('operation', { attributes: ATTRS }).end();
         await yieldToLoop();
       };
-    case 'concurrent (100 async tasks)': {
-      const rounds = Math.ceil(BURST / CONCURRENT_TASKS);
-      const task = async () => {
-        for (let r = 0; r < rounds; r++) {
-          await tracer.startActiveSpan('operation', async (span) => {
-            await null;
-            span.end();
-          });
-        }
-      };
-      return async () => {
-        const tasks: Promise<void>[] = [];
-        for (let t = 0; t < CONCURRENT_TASKS; t++) tasks.push(task());
-        await Promise.all(tasks);
-        await yieldToLoop();
-      };
-    }
+    case 'concurrent (100 async tasks)':
+      return concurrently(() =>
+        tracer.startActiveSpan('operation', async (span) => {
+          await null;
+          span.end();
+        }),
+      );
   }
 }
 
 function spansPerUnit(which: Case | Harness): number {
   return which === 'concurrent (100 async tasks)' || which === 'harness, concurrent'
-    ? Math.ceil(BURST / CONCURRENT_TASKS) * CONCURRENT_TASKS
+    ? TASK_ROUNDS * CONCURRENT_TASKS
     : BURST;
 }
 

@@ -1,88 +1,12 @@
-import { type RunResult, VARIANTS } from './e2e';
-import type { BenchResults } from './main';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-export interface VariantSummary {
-  readonly variant: string;
-  readonly label: string;
-  readonly runs: number;
-  /** Medians over the rounds. */
-  readonly reqPerSec: number;
-  readonly saturationP50Ms: number;
-  readonly saturationP99Ms: number;
-  readonly fixedRateP50Ms: number;
-  readonly fixedRateP99Ms: number;
-  readonly cpuUsPerRequestOrderApi: number;
-  readonly cpuUsPerRequestPayment: number;
-  readonly peakRssMiBOrderApi: number;
-  readonly peakRssMiBPayment: number;
-  readonly droppedSpans: number;
-  readonly failedRequests: number;
-  /** Against `off` in the same invocation (undefined when `off` did not run). */
-  readonly vsOff?: {
-    readonly throughputRatio: number;
-    readonly addedFixedRateP50Ms: number;
-    readonly addedFixedRateP99Ms: number;
-    readonly cpuRatioOrderApi: number;
-    readonly cpuRatioPayment: number;
-    readonly rssRatioOrderApi: number;
-  };
-}
-
-export function summarizeE2e(runs: RunResult[]): VariantSummary[] {
-  const ids = [...new Set(runs.map((r) => r.variant))];
-  const base = (id: string) => {
-    const rs = runs.filter((r) => r.variant === id);
-    return {
-      variant: id,
-      label: VARIANTS[id]?.label ?? id,
-      runs: rs.length,
-      reqPerSec: median(rs.map((r) => r.saturation.reqPerSec)),
-      saturationP50Ms: median(rs.map((r) => r.saturation.p50Ms)),
-      saturationP99Ms: median(rs.map((r) => r.saturation.p99Ms)),
-      fixedRateP50Ms: median(rs.map((r) => r.fixedRate.p50Ms)),
-      fixedRateP99Ms: median(rs.map((r) => r.fixedRate.p99Ms)),
-      cpuUsPerRequestOrderApi: median(rs.map((r) => r.saturation.orderApi.cpuUsPerRequest)),
-      cpuUsPerRequestPayment: median(rs.map((r) => r.saturation.payment.cpuUsPerRequest)),
-      peakRssMiBOrderApi: Math.max(...rs.map((r) => r.orderApiPeakRssMiB)),
-      peakRssMiBPayment: Math.max(...rs.map((r) => r.paymentPeakRssMiB)),
-      droppedSpans: rs.reduce((n, r) => n + (r.orderApiSpans?.dropped ?? 0) + (r.paymentSpans?.dropped ?? 0), 0),
-      failedRequests: rs.reduce(
-        (n, r) => n + r.saturation.non2xx + r.saturation.errors + r.fixedRate.non2xx + r.fixedRate.errors,
-        0,
-      ),
-    };
-  };
-  const off = ids.includes('off') ? base('off') : undefined;
-  return ids.map((id): VariantSummary => {
-    const s = base(id);
-    if (!off) return s;
-    return {
-      ...s,
-      vsOff: {
-        throughputRatio: s.reqPerSec / off.reqPerSec,
-        addedFixedRateP50Ms: s.fixedRateP50Ms - off.fixedRateP50Ms,
-        addedFixedRateP99Ms: s.fixedRateP99Ms - off.fixedRateP99Ms,
-        cpuRatioOrderApi: s.cpuUsPerRequestOrderApi / off.cpuUsPerRequestOrderApi,
-        cpuRatioPayment: s.cpuUsPerRequestPayment / off.cpuUsPerRequestPayment,
-        rssRatioOrderApi: s.peakRssMiBOrderApi / off.peakRssMiBOrderApi,
-      },
-    };
-  });
-}
+import { VARIANTS } from './e2e';
+import type { BenchResults, VariantSummary } from './results';
 
 const f0 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : Math.round(n).toLocaleString('en'));
 const f1 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(1));
 const f2 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(2));
 
 /** Go SDK benchmark numbers (span start+end, with attributes, concurrent), for comparison only: another language, another machine. */
-export const SEED_GO = {
+const SEED_GO = {
   'start+end': { ns: 2847, bytes: 1024, allocs: 12 },
   'start+end, 3 attributes': { ns: 3921, bytes: 1536, allocs: 16 },
   'concurrent (100 async tasks)': { ns: 1243, bytes: 512, allocs: 8 },

@@ -6,9 +6,11 @@
  * Without Go (the collector and Jaeger are built from their Go modules) it falls back to the services and a local
  * OTLP receiver that prints the raw spans: no masking, no routing, and it says so. `--receiver-only` forces that.
  */
-import { createWriteStream, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type CardKind, sampleOrder, TEST_CARDS } from 'load-generator/fixtures';
+import { type Answer, endpointUrl, sendOrder } from 'load-generator/traffic';
 import { buildBinaries, missingBinaries } from './binaries';
 import { toReceivedSpan } from './jaeger';
 import { randomSpanId, randomTraceId } from './otlp-json';
@@ -16,56 +18,43 @@ import type { ReceivedSpan } from './otlp-receiver';
 import { BACKENDS, type Backend, type Pipeline } from './pipeline';
 import { stopChildrenYourselfOnSigterm } from './processes';
 import { type Stack, startStack } from './stack';
-import { describeStack, startNativeStack, stopOnSignals } from './stack-cli';
+import { curlSampleOrder, describeStack, startNativeStack, stopOnSignals, writeLogs } from './stack-cli';
 import { formatTraceTree } from './trace-tree';
 
 const ONCE = process.argv.includes('--once');
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
-// Public test cards and an obviously fake customer.
+// The sample order with the fixtures' test cards, one sample per tenant route.
 const SAMPLES = [
-  { what: 'approved', tenant: 'tenant_a', backend: 'tenant_a', card: '4242424242424242' },
-  { what: 'declined', tenant: 'tenant_b', backend: 'tenant_b', card: '4000000000000002' },
-  { what: 'payment-service fails', tenant: 'tenant_a', backend: 'tenant_a', card: '4000000000000119' },
-  { what: 'unknown tenant -> default', tenant: 'tenant_zz', backend: 'default', card: '4242424242424242' },
-] as const satisfies ReadonlyArray<{ what: string; tenant: string; backend: Backend; card: string }>;
+  { what: 'approved', tenant: 'tenant_a', backend: 'tenant_a', card: 'approved' },
+  { what: 'declined', tenant: 'tenant_b', backend: 'tenant_b', card: 'declined' },
+  { what: 'payment-service fails', tenant: 'tenant_a', backend: 'tenant_a', card: 'failing' },
+  { what: 'unknown tenant -> default', tenant: 'tenant_zz', backend: 'default', card: 'approved' },
+] as const satisfies ReadonlyArray<{ what: string; tenant: string; backend: Backend; card: CardKind }>;
 
-function orderFor(card: string) {
-  return {
-    customer: { id: 'c-42', email: 'ada@example.com' },
-    items: [{ sku: 'BOOK-1', quantity: 2, unitPriceCents: 1250 }],
-    payment: { cardNumber: card, currency: 'USD' },
-  };
+/** `201 paid`, `402 payment_declined`, ... or why no answer came. */
+function describeAnswer(answer: Answer): string {
+  if ('error' in answer) return `no answer (${answer.error})`;
+  const { error } = JSON.parse(answer.body) as { error?: { code: string } };
+  return `${answer.status} ${error ? error.code : 'paid'}`;
 }
 
-/** Sends the samples, each with its own trace ID; returns them. */
+/** Sends the samples one after the other, each with its own trace ID; returns them. */
 async function sendSamples(baseUrl: string): Promise<string[]> {
+  const url = endpointUrl(new URL(baseUrl), 'orders');
   const traceIds: string[] = [];
-  for (const sample of SAMPLES) {
+  for (const { what, tenant, card } of SAMPLES) {
     const traceId = randomTraceId();
     traceIds.push(traceId);
-    const res = await fetch(`${baseUrl}/orders`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        baggage: `tenant_id=${sample.tenant}`,
-        traceparent: `00-${traceId}-${randomSpanId()}-01`,
-      },
-      body: JSON.stringify(orderFor(sample.card)),
-    });
-    const body = (await res.json()) as { error?: { code: string } };
-    const answer = body.error ? body.error.code : 'paid';
-    say(
-      `POST /orders  baggage tenant_id=${sample.tenant}  card ${sample.card}  -> ${res.status} ${answer}  (${sample.what})`,
+    const answer = await sendOrder(
+      url,
+      { tenant, card, body: sampleOrder(TEST_CARDS[card]) },
+      { timeoutMs: 10_000, headers: { traceparent: `00-${traceId}-${randomSpanId()}-01` } },
     );
+    say(`POST /orders  baggage tenant_id=${tenant}  card ${TEST_CARDS[card]}  -> ${describeAnswer(answer)}  (${what})`);
   }
   return traceIds;
 }
-
-const tryItLine = (
-  baseUrl: string,
-) => `  curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -H 'baggage: tenant_id=tenant_b' \\
-    -d '${JSON.stringify(orderFor('4242424242424242'))}'`;
 
 async function realPipelineDemo(): Promise<void> {
   const pipeline: Pipeline = await startNativeStack();
@@ -86,7 +75,7 @@ async function realPipelineDemo(): Promise<void> {
 Stored as the collector left them: payment.card.number is **** + the last four digits, user.email is gone and
 user.hash holds its SHA-256, and every tenant's traces are in its own Jaeger only. Send your own:
 
-${tryItLine(pipeline.baseUrl)}
+${curlSampleOrder(pipeline.baseUrl, 'tenant_b')}
 `);
   if (ONCE) return stop('--once');
   say('Press Ctrl-C to stop.');
@@ -151,11 +140,7 @@ async function receiverOnlyDemo(): Promise<void> {
     console.error('Ports in use? Set ORDER_API_PORT, PAYMENT_SERVICE_PORT or COLLECTOR_OTLP_GRPC_PORT.');
     process.exit(1);
   }
-  for (const service of [stack.orders, stack.payment]) {
-    const log = createWriteStream(path.join(logDir, `${service.name}.log`));
-    for (const line of service.output) log.write(`${line}\n`);
-    service.onLine((line) => log.write(`${line}\n`));
-  }
+  writeLogs([stack.orders, stack.payment], logDir);
   stack.receiver.onSpan((span) => printer.add(span));
   stopChildrenYourselfOnSigterm();
   let stopping = false;
@@ -169,10 +154,6 @@ async function receiverOnlyDemo(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('Ctrl-C'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.once('exit', () => {
-    stack.orders.kill();
-    stack.payment.kill();
-  });
 
   say(`order-api        ${stack.baseUrl}`);
   say(`payment-service  127.0.0.1:${stack.payment.port} (gRPC, reflection on)`);
@@ -188,7 +169,7 @@ These spans come straight from the services, UNMASKED: user.email and payment.ca
 and without the collector nothing masks or routes them. With Go installed, \`pnpm demo\` runs the real collector
 and shows what each tenant's Jaeger stores. Send your own:
 
-${tryItLine(stack.baseUrl)}
+${curlSampleOrder(stack.baseUrl, 'tenant_b')}
 `);
   if (ONCE) return stop('--once');
   say('Press Ctrl-C to stop.');

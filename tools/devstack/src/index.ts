@@ -15,16 +15,6 @@ export {
   Pipeline,
   startPipeline,
 } from './pipeline';
-export {
-  freePort,
-  isListening,
-  RunningService,
-  type ServiceName,
-  type StartOptions,
-  startService,
-  TEST_ENV,
-  unusedPort,
-} from './processes';
-export { type Stack, type StackOptions, startStack, withStack } from './stack';
+export { freePort, isListening, RunningService, startService, unusedPort } from './processes';
+export { type Stack, startStack, withStack } from './stack';
 export { STACK_PORT_VARIABLES } from './stack-ports';
-export { formatTraceTree } from './trace-tree';

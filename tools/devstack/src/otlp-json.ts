@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 
 /** An attribute value as OTLP/JSON writes it. */
-export type OtlpValue = { stringValue: string } | { intValue: string } | { boolValue: boolean };
+type OtlpValue = { stringValue: string } | { intValue: string } | { boolValue: boolean };
 
-export function otlpValue(value: string | number | boolean): OtlpValue {
+function otlpValue(value: string | number | boolean): OtlpValue {
   if (typeof value === 'string') return { stringValue: value };
   if (typeof value === 'number') return { intValue: String(value) };
   return { boolValue: value };
 }
 
-export function otlpAttributes(attributes: Record<string, string | number | boolean>) {
+function otlpAttributes(attributes: Record<string, string | number | boolean>) {
   return Object.entries(attributes).map(([key, value]) => ({ key, value: otlpValue(value) }));
 }
 

@@ -7,9 +7,10 @@
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { sampleOrder } from 'load-generator/fixtures';
 import { buildBinaries, ROOT } from './binaries';
 import { BACKENDS, Pipeline } from './pipeline';
-import { stopChildrenYourselfOnSigterm } from './processes';
+import { type ManagedProcess, stopChildrenYourselfOnSigterm } from './processes';
 import { checkPortsFree, PortError, stackPorts } from './stack-ports';
 
 // The collector's persistent queue and the logs; STACK_DIR moves them (two stacks must never share a queue: the
@@ -39,8 +40,6 @@ export async function startNativeStack(options: { quiet?: boolean } = {}): Promi
       ? { TAIL_SAMPLING_PERCENTAGE: process.env.TAIL_SAMPLING_PERCENTAGE }
       : {},
   });
-  const logDir = path.join(STACK_DIR, 'logs');
-  mkdirSync(logDir, { recursive: true });
   try {
     await pipeline.start((what) => {
       if (!options.quiet) say(`starting ${what}`);
@@ -50,12 +49,26 @@ export async function startNativeStack(options: { quiet?: boolean } = {}): Promi
     await pipeline.stop();
     process.exit(1);
   }
-  for (const proc of pipeline.processes()) {
-    const log = createWriteStream(path.join(logDir, `${proc.name}.log`));
+  writeLogs(pipeline.processes(), path.join(STACK_DIR, 'logs'));
+  return pipeline;
+}
+
+/** Each process's output, so far and from now on, in `<dir>/<name>.log`. */
+export function writeLogs(processes: readonly ManagedProcess[], dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const proc of processes) {
+    const log = createWriteStream(path.join(dir, `${proc.name}.log`));
     for (const line of proc.output) log.write(`${line}\n`);
     proc.onLine((line) => log.write(`${line}\n`));
   }
-  return pipeline;
+}
+
+/** A curl command placing the README's sample order as `tenant`. */
+export function curlSampleOrder(baseUrl: string, tenant: string): string {
+  return [
+    `  curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -H 'baggage: tenant_id=${tenant}' \\`,
+    `    -d '${JSON.stringify(sampleOrder())}'`,
+  ].join('\n');
 }
 
 export function describeStack(pipeline: Pipeline): string {
@@ -117,8 +130,7 @@ async function main(): Promise<void> {
   stopOnSignals(pipeline);
   say(`\nThe stack is up (Ctrl-C stops it):\n${describeStack(pipeline)}\n`);
   say(`Try it:
-  curl -s -X POST ${pipeline.baseUrl}/orders -H 'content-type: application/json' -H 'baggage: tenant_id=tenant_a' \\
-    -d '{"customer":{"id":"c-42","email":"ada@example.com"},"items":[{"sku":"BOOK-1","quantity":2,"unitPriceCents":1250}],"payment":{"cardNumber":"4242424242424242","currency":"USD"}}'
+${curlSampleOrder(pipeline.baseUrl, 'tenant_a')}
   then, about 10 s later (tail sampling waits for the whole trace):
   curl -s 'http://127.0.0.1:${pipeline.ports.jaegers.tenant_a.queryHttp}/api/traces?service=order-api&limit=1'`);
 }

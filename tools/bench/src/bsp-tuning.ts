@@ -1,9 +1,13 @@
 /**
  * Measures what the batch span processor settings do under a burst: order-api and payment-service as real
- * processes, N orders at a fixed concurrency, then SIGTERM and read each service's own "span export totals".
- * Prints a markdown table. Run: `pnpm build && node tools/devstack/dist/bsp-tuning.js [orders] [concurrency]`.
+ * processes, N sample orders at a fixed concurrency (the load generator's traffic library, closed loop), then
+ * SIGTERM and read each service's own "span export totals". Prints a markdown table.
+ * Run: `pnpm build && node tools/bench/dist/bsp-tuning.js [orders] [concurrency]`.
  */
-import { startStack } from './stack';
+import { type RunningService, startStack } from '@otel-stack/devstack';
+import { sampleOrder } from 'load-generator/fixtures';
+import { LoadRun } from 'load-generator/traffic';
+import { spanTotals } from './e2e';
 
 interface Setting {
   readonly label: string;
@@ -21,38 +25,16 @@ const SETTINGS: readonly Setting[] = [
 ];
 
 async function run(setting: Setting, orders: number, concurrency: number) {
-  // TEST_ENV's 100 ms delay is for tests; here the SDK default applies unless the setting says otherwise.
+  // The launcher's 100 ms delay is for tests; here the SDK default applies unless the setting says otherwise.
   const env = { OTEL_BSP_SCHEDULE_DELAY: '5000', ...setting.env };
   const stack = await startStack({ orders: env, payment: env });
-  const body = JSON.stringify({
-    customer: { id: 'c-42', email: 'ada@example.com' },
-    items: [{ sku: 'BOOK-1', quantity: 1, unitPriceCents: 1000 }],
-    payment: { cardNumber: '4242424242424242', currency: 'USD' },
-  });
-  let next = 0;
-  let failed = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < orders) {
-        next++;
-        const res = await fetch(`${stack.baseUrl}/orders`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-        });
-        await res.arrayBuffer();
-        if (res.status !== 201) failed++;
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const options = { target: new URL(stack.baseUrl), count: orders, concurrency, timeoutMs: 10_000 };
+  const traffic = new LoadRun(options, () => ({ tenant: null, card: 'approved', body: sampleOrder() }));
+  const { elapsedS } = await traffic.run();
   await stack.stop();
-  const totals = (service: typeof stack.orders) => {
-    const line = service.logs().find((l) => l.msg === 'span export totals') ?? {};
-    return { exported: Number(line.exported), dropped: Number(line.dropped), failed: Number(line.failed) };
-  };
-  return { seconds, failed, orders: totals(stack.orders), payment: totals(stack.payment) };
+  const totals = (service: RunningService) =>
+    spanTotals(service.logs().find((l) => l.msg === 'span export totals') ?? {});
+  return { seconds: elapsedS, orders: totals(stack.orders), payment: totals(stack.payment) };
 }
 
 async function main(): Promise<void> {

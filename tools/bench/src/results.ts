@@ -1,0 +1,110 @@
+/** What `pnpm bench` writes to latest.json, and the end-to-end summary it derives from the runs. */
+import type { E2eOptions, RunResult, SustainResult } from './e2e';
+import { VARIANTS } from './e2e';
+import type { ExportStep } from './export-load';
+import type { MicroAlloc, MicroTiming } from './micro';
+import type { Machine } from './proc';
+import type { ProfileSummary } from './profile';
+
+export const PARTS = ['micro', 'e2e', 'sustain', 'export', 'profile'] as const;
+export type Part = (typeof PARTS)[number];
+
+export interface BenchResults {
+  readonly schema: 'otel-stack-bench/1';
+  readonly smoke: boolean;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly machine: Machine;
+  readonly parts: Part[];
+  readonly options: Record<string, unknown>;
+  readonly micro?: {
+    readonly timings: MicroTiming[];
+    readonly allocations: MicroAlloc[];
+    readonly droppedSpans: number;
+  };
+  readonly e2e?: { readonly options: E2eOptions; readonly runs: RunResult[]; readonly summary: VariantSummary[] };
+  readonly sustain?: SustainResult[];
+  readonly export?: {
+    readonly secondsPerStep: number;
+    readonly steps: ExportStep[];
+    /** Highest step rate with no drops or failures and ≥ 95 % of the target rate created, per compression. */
+    readonly sustainedSpansPerSec: Record<string, number>;
+  };
+  readonly profile?: { readonly orderApi?: ProfileSummary; readonly payment?: ProfileSummary; readonly dir: string };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export interface VariantSummary {
+  readonly variant: string;
+  readonly label: string;
+  readonly runs: number;
+  /** Medians over the rounds. */
+  readonly reqPerSec: number;
+  readonly saturationP50Ms: number;
+  readonly saturationP99Ms: number;
+  readonly fixedRateP50Ms: number;
+  readonly fixedRateP99Ms: number;
+  readonly cpuUsPerRequestOrderApi: number;
+  readonly cpuUsPerRequestPayment: number;
+  readonly peakRssMiBOrderApi: number;
+  readonly peakRssMiBPayment: number;
+  readonly droppedSpans: number;
+  readonly failedRequests: number;
+  /** Against `off` in the same invocation (undefined when `off` did not run). */
+  readonly vsOff?: {
+    readonly throughputRatio: number;
+    readonly addedFixedRateP50Ms: number;
+    readonly addedFixedRateP99Ms: number;
+    readonly cpuRatioOrderApi: number;
+    readonly cpuRatioPayment: number;
+    readonly rssRatioOrderApi: number;
+  };
+}
+
+export function summarizeE2e(runs: RunResult[]): VariantSummary[] {
+  const ids = [...new Set(runs.map((r) => r.variant))];
+  const base = (id: string) => {
+    const rs = runs.filter((r) => r.variant === id);
+    return {
+      variant: id,
+      label: VARIANTS[id]?.label ?? id,
+      runs: rs.length,
+      reqPerSec: median(rs.map((r) => r.saturation.reqPerSec)),
+      saturationP50Ms: median(rs.map((r) => r.saturation.p50Ms)),
+      saturationP99Ms: median(rs.map((r) => r.saturation.p99Ms)),
+      fixedRateP50Ms: median(rs.map((r) => r.fixedRate.p50Ms)),
+      fixedRateP99Ms: median(rs.map((r) => r.fixedRate.p99Ms)),
+      cpuUsPerRequestOrderApi: median(rs.map((r) => r.saturation.orderApi.cpuUsPerRequest)),
+      cpuUsPerRequestPayment: median(rs.map((r) => r.saturation.payment.cpuUsPerRequest)),
+      peakRssMiBOrderApi: Math.max(...rs.map((r) => r.orderApiPeakRssMiB)),
+      peakRssMiBPayment: Math.max(...rs.map((r) => r.paymentPeakRssMiB)),
+      droppedSpans: rs.reduce((n, r) => n + (r.orderApiSpans?.dropped ?? 0) + (r.paymentSpans?.dropped ?? 0), 0),
+      failedRequests: rs.reduce(
+        (n, r) => n + r.saturation.non2xx + r.saturation.errors + r.fixedRate.non2xx + r.fixedRate.errors,
+        0,
+      ),
+    };
+  };
+  const off = ids.includes('off') ? base('off') : undefined;
+  return ids.map((id): VariantSummary => {
+    const s = base(id);
+    if (!off) return s;
+    return {
+      ...s,
+      vsOff: {
+        throughputRatio: s.reqPerSec / off.reqPerSec,
+        addedFixedRateP50Ms: s.fixedRateP50Ms - off.fixedRateP50Ms,
+        addedFixedRateP99Ms: s.fixedRateP99Ms - off.fixedRateP99Ms,
+        cpuRatioOrderApi: s.cpuUsPerRequestOrderApi / off.cpuUsPerRequestOrderApi,
+        cpuRatioPayment: s.cpuUsPerRequestPayment / off.cpuUsPerRequestPayment,
+        rssRatioOrderApi: s.peakRssMiBOrderApi / off.peakRssMiBOrderApi,
+      },
+    };
+  });
+}
