@@ -6,21 +6,21 @@ import { type CardVerdict, verdictFor } from '../../payment-service/src/cards';
 import { type CardKind, EXPECTED_STATUS, FAKE_CUSTOMER, sampleOrder, TEST_CARDS } from '../src/fixtures';
 
 const VERDICT: Record<CardKind, CardVerdict> = {
-  approved: { kind: 'approve' },
-  declined: { kind: 'decline', reason: 'card_declined' },
-  insufficientFunds: { kind: 'decline', reason: 'insufficient_funds' },
-  invalidLuhn: { kind: 'decline', reason: 'invalid_card' },
-  failing: { kind: 'processor_error' },
+  approved: { outcome: 'approved' },
+  declined: { outcome: 'declined', declineReason: 'card_declined' },
+  insufficientFunds: { outcome: 'declined', declineReason: 'insufficient_funds' },
+  invalidLuhn: { outcome: 'declined', declineReason: 'invalid_card' },
+  failing: { outcome: 'processor_error' },
 };
 
 /** How order-api answers each verdict (README: 201 paid, 402 payment_declined, 502 payment_error). */
-const STATUS_OF: Record<CardVerdict['kind'], number> = { approve: 201, decline: 402, processor_error: 502 };
+const STATUS_OF: Record<CardVerdict['outcome'], number> = { approved: 201, declined: 402, processor_error: 502 };
 
 test.each(Object.entries(TEST_CARDS) as Array<[CardKind, string]>)(
   '%s (%s) does what its name says',
   (kind, number) => {
     expect(verdictFor(number)).toEqual(VERDICT[kind]);
-    expect(EXPECTED_STATUS[kind]).toBe(STATUS_OF[VERDICT[kind].kind]);
+    expect(EXPECTED_STATUS[kind]).toBe(STATUS_OF[VERDICT[kind].outcome]);
   },
 );
 

@@ -3,7 +3,7 @@
 type DeclineReason = 'card_declined' | 'insufficient_funds' | 'invalid_card';
 
 /** What the processor does with a card, in the words of the ChargeResult it leads to. */
-type CardVerdict =
+export type CardVerdict =
   | { readonly outcome: 'approved' }
   | { readonly outcome: 'declined'; readonly declineReason: DeclineReason }
   /** The processor itself fails: answered with gRPC INTERNAL. */
