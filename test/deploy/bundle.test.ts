@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '@otel-stack/devstack';
+import { sampleOrder } from 'load-generator/fixtures';
 import { effective, execForm, parseDockerfile } from './lib/dockerfile';
 import { ROOT, repoPath } from './lib/repo';
 
@@ -215,11 +216,7 @@ describe('production bundles (scripts/bundle-service.sh, started like the image 
     const response = await fetch(`${base}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', baggage: 'tenant_id=tenant_a' },
-      body: JSON.stringify({
-        customer: { id: 'c-1', email: 'user1@example.com' },
-        items: [{ sku: 'BOOK-1', quantity: 2, unitPriceCents: 1250 }],
-        payment: { cardNumber: '4242424242424242', currency: 'USD' },
-      }),
+      body: JSON.stringify(sampleOrder()),
     });
     const body = (await response.json()) as { status?: string; amountCents?: number; traceId?: string };
     expect([response.status, body.status, body.amountCents]).toEqual([201, 'paid', 2500]);

@@ -1,15 +1,12 @@
 import { parseApiKeys } from '@otel-stack/telemetry';
 import type { FastifyInstance } from 'fastify';
+import { sampleOrder } from 'load-generator/fixtures';
 import { buildTestApp } from './build-test-app';
 import type { FakePayments } from './fake-payments';
 
 // Obviously fake keys.
 const KEY_A = 'k-test-aaaaaaaaaaaaaaaa';
-const body = {
-  customer: { id: 'c-42', email: 'ada@example.com' },
-  items: [{ sku: 'BOOK-1', quantity: 1, unitPriceCents: 100 }],
-  payment: { cardNumber: '4242424242424242', currency: 'USD' },
-};
+const body = sampleOrder();
 
 let app: FastifyInstance;
 let payments: FakePayments;

@@ -1,21 +1,18 @@
 import * as grpc from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
+import { FAKE_CUSTOMER, sampleOrder, TEST_CARDS } from 'load-generator/fixtures';
 import { failureKindOf, PaymentError } from '../src/payment-client';
 import { buildTestApp } from './build-test-app';
 import type { FakePayments } from './fake-payments';
 
-const CARD = '4242424242424242';
-const EMAIL = 'ada@example.com';
+const CARD = TEST_CARDS.approved;
+const EMAIL = FAKE_CUSTOMER.email;
 
+/** The sample order plus a second item, so totals add up across items. */
 function validOrder() {
-  return {
-    customer: { id: 'c-42', email: EMAIL },
-    items: [
-      { sku: 'BOOK-1', quantity: 2, unitPriceCents: 1250 },
-      { sku: 'PEN-7', quantity: 1, unitPriceCents: 199 },
-    ],
-    payment: { cardNumber: CARD, currency: 'USD' },
-  };
+  const order = sampleOrder();
+  order.items.push({ sku: 'PEN-7', quantity: 1, unitPriceCents: 199 });
+  return order;
 }
 
 let payments: FakePayments;

@@ -1,15 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import { sampleOrder, TEST_CARDS } from 'load-generator/fixtures';
 import { PaymentError } from '../src/payment-client';
 import { buildTestApp } from './build-test-app';
 import type { FakePayments } from './fake-payments';
 
+/** The sample order with `card`, one unit of `sku`. */
 function order(card: string, sku = 'BOOK-1') {
-  return {
-    customer: { id: 'c-42', email: 'ada@example.com' },
-    items: [{ sku, quantity: 1, unitPriceCents: 1000 }],
-    payment: { cardNumber: card, currency: 'USD' },
-  };
+  return { ...sampleOrder(card), items: [{ sku, quantity: 1, unitPriceCents: 1000 }] };
 }
 
 let payments: FakePayments;
@@ -27,9 +25,9 @@ beforeEach(async () => {
     maxInFlight = Math.max(maxInFlight, inFlight);
     await sleep(20);
     inFlight--;
-    if (input.cardNumber === '4000000000000002')
+    if (input.cardNumber === TEST_CARDS.declined)
       return { outcome: 'declined', declineReason: 'card_declined', cardLast4: '0002' };
-    if (input.cardNumber === '4000000000000119') throw new PaymentError('failed', 'payment processor error');
+    if (input.cardNumber === TEST_CARDS.failing) throw new PaymentError('failed', 'payment processor error');
     return { outcome: 'approved', paymentId: `pay_${input.orderId}`, cardLast4: input.cardNumber.slice(-4) };
   };
 });
@@ -44,7 +42,7 @@ function postBatch(orders: unknown[]) {
 
 describe('POST /orders/batch', () => {
   it('answers every order in input order with its own status', async () => {
-    const cards = ['4242424242424242', '4000000000000002', '4000000000000119', '4242424242424242'];
+    const cards = [TEST_CARDS.approved, TEST_CARDS.declined, TEST_CARDS.failing, TEST_CARDS.approved];
     const res = await postBatch(cards.map((c) => order(c)));
     expect(res.statusCode).toBe(200);
     const { results } = res.json();
@@ -60,22 +58,22 @@ describe('POST /orders/batch', () => {
   });
 
   it('never has more than BATCH_CONCURRENCY orders in flight', async () => {
-    const res = await postBatch(Array.from({ length: 12 }, () => order('4242424242424242')));
+    const res = await postBatch(Array.from({ length: 12 }, () => order(TEST_CARDS.approved)));
     expect(res.json().results).toHaveLength(12);
     expect(maxInFlight).toBe(3);
   });
 
   it('validates each order with the same schema as POST /orders and bounds the batch size', async () => {
-    const bad = await postBatch([order('4242424242424242'), { ...order('4242'), customer: { id: 'c', email: 'x' } }]);
+    const bad = await postBatch([order(TEST_CARDS.approved), { ...order('4242'), customer: { id: 'c', email: 'x' } }]);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toMatch(/orders\/1\/(customer|payment)/);
     expect((await postBatch([])).statusCode).toBe(400);
-    expect((await postBatch(Array.from({ length: 101 }, () => order('4242424242424242')))).statusCode).toBe(400);
+    expect((await postBatch(Array.from({ length: 101 }, () => order(TEST_CARDS.approved)))).statusCode).toBe(400);
     expect(payments.charges).toHaveLength(0);
   });
 
   it('cancels the queued orders when the service shuts down, finishing the ones in flight', async () => {
-    const pending = postBatch(Array.from({ length: 9 }, () => order('4242424242424242')));
+    const pending = postBatch(Array.from({ length: 9 }, () => order(TEST_CARDS.approved)));
     while (payments.charges.length < 3) await sleep(1); // the first three are in flight
     const closing = app.close();
     const { results } = (await pending).json();
