@@ -17,7 +17,7 @@ const GENERATOR_FILES = [
 ];
 
 /** A tenant that the repository does not have. */
-export const EXTRA_TENANT = { id: 'tenant_c', jaeger: 'jaeger-tenant-c', uiPort: 16689 } as const;
+export const EXTRA_TENANT = { id: 'tenant_new', jaeger: 'jaeger-tenant-new', uiPort: 16699 } as const;
 
 /** A copy of the generator's files in a temporary directory, with EXTRA_TENANT appended to tenants.yaml. */
 export function copyWithExtraTenant(): string {
