@@ -49,7 +49,7 @@ COPY --from=build /out/ /app/
 # uid/gid 1000 is the image's `node` user, given by number so runAsNonRoot can be verified.
 USER 1000:1000
 LABEL org.opencontainers.image.title="${SERVICE}" \
-      org.opencontainers.image.description="otel-tenant-tracing ${SERVICE}" \
+      org.opencontainers.image.description="otel-stack ${SERVICE}" \
       org.opencontainers.image.licenses="Apache-2.0"
 
 # order-api and payment-service. No EXPOSE: the port comes from the PORT env (8080 / 50051 by default) and the

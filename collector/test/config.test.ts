@@ -1,8 +1,10 @@
-// Cheap static checks of collector/otel-collector.yaml (and of it merged with the debug overlay), for what a run of
-// the real collector cannot show: the native stack and the tests move the listen addresses to loopback, so only
-// this file checks what a container needs (0.0.0.0), the variables compose and k8s set, and sizing rules.
-// Whether the collector accepts the config is validate.test.ts; what it does with data, masking.test.ts and
-// test/pipeline.
+// Checks of collector/otel-collector.yaml (and of it merged with the debug overlay) as our distribution resolves it
+// (`print-config`), for what a run of the real collector cannot show: the native stack and the tests move the
+// listen addresses to loopback, so only this file checks what a container needs (0.0.0.0), the defaults compose and
+// k8s rely on, and sizing rules. Whether the collector accepts the config is validate.test.ts; what it does with
+// data, masking.test.ts and test/pipeline.
+import path from 'node:path';
+import { namesOf, readTenants } from '@otel-stack/tenants';
 import {
   CONFIG_PATH,
   DEBUG_OVERLAY_PATH,
@@ -10,10 +12,10 @@ import {
   get,
   isMap,
   KINDS,
-  loadConfig,
   loadRaw,
   pipelines,
   referenced,
+  resolvedConfig,
   strings,
   typeOf,
   type Yaml,
@@ -21,8 +23,9 @@ import {
 } from './lib/config';
 
 const MASKING_PROCESSOR = 'transform/pii';
-const base = loadConfig([CONFIG_PATH]);
-const withDebug = loadConfig([CONFIG_PATH, DEBUG_OVERLAY_PATH]);
+const base = resolvedConfig([CONFIG_PATH]);
+const withDebug = resolvedConfig([CONFIG_PATH, DEBUG_OVERLAY_PATH]);
+const tenants = readTenants(path.join(__dirname, '..', '..'));
 const VARIANTS: Array<[string, YamlMap]> = [
   ['otel-collector.yaml', base],
   ['otel-collector.yaml + debug.yaml', withDebug],
@@ -68,7 +71,12 @@ describe('receivers, extensions and telemetry', () => {
     );
     expect(get(base, 'extensions', 'file_storage', 'directory')).toBe('/var/lib/otelcol/file_storage');
     expect(
-      get(loadConfig([CONFIG_PATH], { COLLECTOR_STORAGE_DIR: '/data/q' }), 'extensions', 'file_storage', 'directory'),
+      get(
+        resolvedConfig([CONFIG_PATH], { COLLECTOR_STORAGE_DIR: '/data/q' }),
+        'extensions',
+        'file_storage',
+        'directory',
+      ),
     ).toBe('/data/q');
     expect(get(base, 'extensions', 'file_storage', 'create_directory')).toBe(true);
   });
@@ -107,11 +115,10 @@ describe('processors', () => {
 describe('exporters', () => {
   const raw = loadRaw(CONFIG_PATH);
   const exporters = defined(base, 'exporters');
-  const expectedEndpoints: Record<string, [string, string]> = {
-    'otlp_grpc/tenant_a': ['JAEGER_TENANT_A_ENDPOINT', 'jaeger-tenant-a:4317'],
-    'otlp_grpc/tenant_b': ['JAEGER_TENANT_B_ENDPOINT', 'jaeger-tenant-b:4317'],
-    'otlp_grpc/default': ['JAEGER_DEFAULT_ENDPOINT', 'jaeger-default:4317'],
-  };
+  // One exporter per backend of tenants.yaml, its endpoint from a variable defaulting to the Jaeger's Service.
+  const expectedEndpoints: Record<string, [string, string]> = Object.fromEntries(
+    tenants.backends.map((b) => [namesOf(b).exporter, [namesOf(b).endpointVariable, `${b.jaeger}:4317`]]),
+  );
 
   it('the base config exports only with otlp_grpc, one exporter per Jaeger, and has no debug exporter', () => {
     expect(exporters.sort()).toEqual(Object.keys(expectedEndpoints).sort());
@@ -121,7 +128,7 @@ describe('exporters', () => {
   it.each(Object.entries(expectedEndpoints))('%s: endpoint from env with a default', (id, [env, dflt]) => {
     expect(get(raw, 'exporters', id, 'endpoint')).toBe(`\${env:${env}:-${dflt}}`);
     expect(get(base, 'exporters', id, 'endpoint')).toBe(dflt);
-    expect(get(loadConfig([CONFIG_PATH], { [env]: 'elsewhere:14317' }), 'exporters', id, 'endpoint')).toBe(
+    expect(get(resolvedConfig([CONFIG_PATH], { [env]: 'elsewhere:14317' }), 'exporters', id, 'endpoint')).toBe(
       'elsewhere:14317',
     );
   });
@@ -130,7 +137,9 @@ describe('exporters', () => {
     const e = get(base, 'exporters', id);
     expect(get(e, 'tls', 'insecure')).toBe(true);
     const q = get(e, 'sending_queue');
-    expect(get(q, 'enabled')).toBe(true);
+    // print-config shows a disabled queue as null; the file enables it explicitly.
+    expect(isMap(q)).toBe(true);
+    expect(get(raw, 'exporters', id, 'sending_queue', 'enabled')).toBe(true);
     const storage = get(q, 'storage');
     expect(typeof storage).toBe('string');
     expect(typeOf(storage as string)).toBe('file_storage');
@@ -146,8 +155,25 @@ describe('exporters', () => {
     const min = get(b, 'min_size');
     const max = get(b, 'max_size');
     expect(typeof min === 'number' && typeof max === 'number' && min >= 0 && min <= max).toBe(true);
-    expect([undefined, 'items', 'bytes']).toContain(get(b, 'sizer'));
+    // print-config shows the sizer as `{}`: the file says what it is set to.
+    expect([undefined, 'items', 'bytes']).toContain(get(raw, 'exporters', id, 'sending_queue', 'batch', 'sizer'));
     expect(get(e, 'retry_on_failure', 'enabled')).toBe(true);
+  });
+});
+
+describe('routing (tenants.yaml)', () => {
+  it("routes each tenant's spans to its own pipeline and everything else to the fallback's", () => {
+    const table = get(base, 'connectors', 'routing', 'table');
+    expect((Array.isArray(table) ? table : []).map((r) => [get(r, 'condition'), strings(get(r, 'pipelines'))])).toEqual(
+      tenants.tenants.map((t) => [`span.attributes["tenant.id"] == "${t.id}"`, [namesOf(t).pipeline]]),
+    );
+    expect(strings(get(base, 'connectors', 'routing', 'default_pipelines'))).toEqual([
+      namesOf(tenants.fallback).pipeline,
+    ]);
+    const fedByRouting = pipelines(base).filter((p) => p.receivers.includes('routing'));
+    expect(fedByRouting.map((p) => [p.id, p.processors, p.exporters]).sort()).toEqual(
+      tenants.backends.map((b) => [namesOf(b).pipeline, [], [namesOf(b).exporter]]).sort(),
+    );
   });
 });
 
@@ -165,6 +191,6 @@ describe('debug overlay', () => {
         expect(p).toEqual(old);
       }
     }
-    expect(get(withDebug, 'exporters', 'debug', 'verbosity')).toMatch(/^(basic|normal|detailed)$/);
+    expect(get(withDebug, 'exporters', 'debug', 'verbosity')).toMatch(/^(basic|normal|detailed)$/i);
   });
 });

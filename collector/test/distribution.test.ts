@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BINARIES, requireBinaries } from '@otel-stack/devstack';
+import { readTenants } from '@otel-stack/tenants';
 import YAML from 'yaml';
 import { parseDotEnv } from '../../test/deploy/lib/compose';
 import { renderKustomization } from '../../test/deploy/lib/k8s';
@@ -13,8 +14,8 @@ import {
   DEBUG_OVERLAY_PATH,
   KINDS,
   type Kind,
-  loadConfig,
   referenced,
+  resolvedConfig,
   typeOf,
 } from './lib/config';
 
@@ -37,7 +38,7 @@ function usedTypes(): Record<Kind, string[]> {
   const used = {} as Record<Kind, Set<string>>;
   for (const kind of KINDS) used[kind] = new Set();
   for (const files of [[CONFIG_PATH], [CONFIG_PATH, DEBUG_OVERLAY_PATH]]) {
-    const refs = referenced(loadConfig(files));
+    const refs = referenced(resolvedConfig(files));
     for (const kind of KINDS) for (const id of refs[kind]) used[kind].add(typeOf(id));
   }
   return Object.fromEntries(KINDS.map((k) => [k, [...used[k]].sort()])) as Record<Kind, string[]>;
@@ -114,7 +115,7 @@ describe('Jaeger', () => {
       .objects.flatMap((o) => o.spec?.template?.spec?.containers ?? [])
       .map((c: { image: string }) => c.image)
       .filter((image: string) => image.startsWith('jaegertracing/'));
-    expect(images).toHaveLength(3);
+    expect(images).toHaveLength(readTenants(ROOT).backends.length);
     for (const image of images) expect(image).toBe(`jaegertracing/jaeger:${release}`);
   });
 

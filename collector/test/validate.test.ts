@@ -8,6 +8,7 @@ import path from 'node:path';
 import { BINARIES, requireBinaries } from '@otel-stack/devstack';
 import { environmentOf, loadCompose } from '../../test/deploy/lib/compose';
 import { renderKustomization } from '../../test/deploy/lib/k8s';
+import { EXTRA_TENANT, generatedWithExtraTenant } from '../../test/deploy/lib/tenants';
 import { CONFIG_PATH, DEBUG_OVERLAY_PATH } from './lib/config';
 
 requireBinaries();
@@ -65,6 +66,11 @@ describe('otelcol validate', () => {
     );
     expect(container.args).toEqual([`--config=/etc/otelcol-contrib/${key}`]);
     expect(validate([file], env)).toEqual(ok);
+  });
+
+  it(`accepts the config generated from tenants.yaml with one tenant more (${EXTRA_TENANT.id})`, () => {
+    const { dir } = generatedWithExtraTenant();
+    expect(validate([path.join(dir, 'collector', 'otel-collector.yaml')])).toEqual(ok);
   });
 
   it('rejects a config it cannot run (the check can fail)', () => {

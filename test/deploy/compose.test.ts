@@ -4,9 +4,11 @@
  * the collector mounts the tested config, memory limits everywhere with runtime limits below them).
  */
 import fs from 'node:fs';
+import { namesOf, readTenants, servicesTenants } from '@otel-stack/tenants';
 import Ajv from 'ajv';
 import { JAEGER_PORTS, readCollectorFacts } from './lib/collector-config';
-import { type ComposeService, dependsOn, environmentOf, loadCompose } from './lib/compose';
+import { type ComposeService, dependsOn, environmentOf, loadCompose, passedThrough } from './lib/compose';
+import { defaultsOf, restatedDefaults } from './lib/defaults';
 import {
   COLLECTOR_CONFIG,
   isEndpointVariable,
@@ -14,11 +16,13 @@ import {
   maxOldSpaceBytes,
   parseEndpoint,
   parseMemory,
+  ROOT,
   readRepoFile,
   repoPath,
 } from './lib/repo';
 
 const { raw, resolved, dotEnv, interpolation } = loadCompose();
+const tenants = readTenants(ROOT);
 const services = resolved.services;
 const collectorFacts = readCollectorFacts();
 
@@ -116,9 +120,6 @@ describe('docker-compose.yml', () => {
         'order-api.PAYMENT_SERVICE_ADDR',
         'order-api.OTEL_EXPORTER_OTLP_ENDPOINT',
         'payment-service.OTEL_EXPORTER_OTLP_ENDPOINT',
-        'otel-collector.JAEGER_TENANT_A_ENDPOINT',
-        'otel-collector.JAEGER_TENANT_B_ENDPOINT',
-        'otel-collector.JAEGER_DEFAULT_ENDPOINT',
         'load-generator.TARGET_URL',
       ]),
     );
@@ -133,9 +134,9 @@ describe('docker-compose.yml', () => {
       expect(env(service).get('OTEL_EXPORTER_OTLP_ENDPOINT')).toBe('http://otel-collector:4317');
       const attributes = env(service).get('OTEL_RESOURCE_ATTRIBUTES') ?? '';
       const keys = attributes.split(',').map((pair) => pair.split('=')[0]);
-      expect(keys).toEqual(
-        expect.arrayContaining(['service.namespace', 'service.version', 'deployment.environment.name']),
-      );
+      expect(keys).toEqual(expect.arrayContaining(['service.namespace', 'deployment.environment.name']));
+      // service.version is the package version, the SDK's default: the image tag (checked above) is the same.
+      expect(keys).not.toContain('service.version');
       expect(attributes).not.toMatch(/=(,|$)/); // no empty value from a missing variable
     }
     expect(env('load-generator').get('TARGET_URL')).toBe('http://order-api:8080');
@@ -143,6 +144,7 @@ describe('docker-compose.yml', () => {
 
   test('the collector config defaults (used when a variable is not set) point at compose services too', () => {
     const collectorEnv = environmentOf(services['otel-collector'] ?? {});
+    const checked: string[] = [];
     for (const [variable, fallback] of collectorFacts.envDefaults) {
       if (collectorEnv.has(variable) || fallback === undefined) continue;
       const endpoint = parseEndpoint(fallback);
@@ -152,7 +154,29 @@ describe('docker-compose.yml', () => {
         fallback,
         listens: true,
       });
+      checked.push(variable);
     }
+    // Every exporter of tenants.yaml's backends reaches its Jaeger through its default.
+    expect(checked).toEqual(expect.arrayContaining(tenants.backends.map((b) => namesOf(b).endpointVariable)));
+  });
+
+  test('no environment value restates a default; the explicit ones equal it (PORT) or tenants.yaml (TENANTS)', () => {
+    for (const [name, service] of Object.entries(services)) {
+      const env = environmentOf(service);
+      expect({ name, restated: restatedDefaults(name, env) }).toEqual({ name, restated: [] });
+      const port = defaultsOf(name).get('PORT');
+      if (env.has('PORT')) expect({ name, port: env.get('PORT') }).toEqual({ name, port });
+      if (env.has('TENANTS'))
+        expect({ name, tenants: env.get('TENANTS') }).toEqual({ name, tenants: servicesTenants(tenants.backends) });
+      // A variable passed through from the caller's environment is one the service reads (with its default).
+      const unknown = passedThrough(service).filter((variable) => !defaultsOf(name).has(variable));
+      expect({ name, unknown }).toEqual({ name, unknown: [] });
+    }
+    for (const name of ['order-api', 'payment-service'])
+      expect({ name, tenants: environmentOf(services[name] ?? {}).get('TENANTS') }).toEqual({
+        name,
+        tenants: servicesTenants(tenants.backends),
+      });
   });
 
   test('published and exposed ports and healthcheck URLs are ports the service listens on', () => {
@@ -189,6 +213,11 @@ describe('docker-compose.yml', () => {
     expect(hostPortOf('jaeger-tenant-a', 16686)).toEqual(['16686']);
     expect(hostPortOf('jaeger-tenant-b', 16686)).toEqual(['16687']);
     expect(hostPortOf('jaeger-default', 16686)).toEqual(['16688']);
+    for (const backend of tenants.backends)
+      expect({ jaeger: backend.jaeger, ui: hostPortOf(backend.jaeger, 16686) }).toEqual({
+        jaeger: backend.jaeger,
+        ui: [String(backend.uiPort)],
+      });
   });
 
   test('depends_on: targets exist; service_healthy targets have a healthcheck; one-shots are not restarted', () => {

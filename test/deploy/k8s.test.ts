@@ -5,8 +5,10 @@
  * very file docker compose mounts.
  */
 import fs from 'node:fs';
+import { namesOf, readTenants, servicesTenants } from '@otel-stack/tenants';
 import { JAEGER_PORTS, readCollectorFacts } from './lib/collector-config';
 import { parseDotEnv } from './lib/compose';
+import { defaultsOf, restatedDefaults } from './lib/defaults';
 import {
   connectionAllowed,
   type Endpoint,
@@ -23,11 +25,14 @@ import {
   maxOldSpaceBytes,
   parseEndpoint,
   parseMemory,
+  ROOT,
   readRepoFile,
   repoPath,
 } from './lib/repo';
 
-const NAMESPACE = 'otel-demo';
+const NAMESPACE = 'otel-stack';
+const tenants = readTenants(ROOT);
+const JAEGERS = tenants.backends.map((b) => b.jaeger);
 const hasKubectl = kubectlAvailable();
 if (!hasKubectl) {
   // CI and the development machines have kubectl; say loudly why nothing ran where it is missing.
@@ -65,20 +70,18 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
     objects = render();
   });
 
-  test('renders the expected objects, all in namespace otel-demo', () => {
+  test(`renders the expected objects, all in namespace ${NAMESPACE}`, () => {
     const names = objects.map((o) => `${o.kind}/${o.metadata.name.replace(/-[a-z0-9]{10}$/, '-<hash>')}`).sort();
     expect(names).toEqual(
       expect.arrayContaining([
-        'Namespace/otel-demo',
+        `Namespace/${NAMESPACE}`,
         'ConfigMap/otel-collector-config-<hash>',
-        ...[
-          'order-api',
-          'payment-service',
-          'otel-collector',
-          'jaeger-tenant-a',
-          'jaeger-tenant-b',
-          'jaeger-default',
-        ].flatMap((n) => [`Deployment/${n}`, `Service/${n}`, `PodDisruptionBudget/${n}`]),
+        'ConfigMap/tenancy-<hash>',
+        ...['order-api', 'payment-service', 'otel-collector', ...JAEGERS].flatMap((n) => [
+          `Deployment/${n}`,
+          `Service/${n}`,
+          `PodDisruptionBudget/${n}`,
+        ]),
       ]),
     );
     for (const object of objects) {
@@ -309,11 +312,50 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
         'order-api.PAYMENT_SERVICE_ADDR',
         'order-api.OTEL_EXPORTER_OTLP_ENDPOINT',
         'payment-service.OTEL_EXPORTER_OTLP_ENDPOINT',
-        'otel-collector.JAEGER_TENANT_A_ENDPOINT',
-        'otel-collector.JAEGER_TENANT_B_ENDPOINT',
-        'otel-collector.JAEGER_DEFAULT_ENDPOINT',
       ]),
     );
+  });
+
+  test("the collector config's endpoint defaults point at a Service port with a listening Jaeger, one per backend", () => {
+    const collector = named('Deployment', 'otel-collector')?.spec.template.spec.containers[0];
+    const set = new Set((collector?.env ?? []).map((e: { name: string }) => e.name));
+    for (const backend of tenants.backends) {
+      const variable = namesOf(backend).endpointVariable;
+      const fallback = readCollectorFacts().envDefaults.get(variable) ?? '';
+      const endpoint = parseEndpoint(fallback);
+      const service = named('Service', endpoint?.host ?? '');
+      const servicePort = service?.spec.ports.find((p: { port: number }) => p.port === endpoint?.port);
+      const target = deployments().find((d) =>
+        selectorMatches({ matchLabels: service?.spec.selector }, d.spec.template.metadata.labels),
+      );
+      const containerPort = target?.spec.template.spec.containers[0].ports.find(
+        (p: { name: string }) => p.name === servicePort?.targetPort,
+      )?.containerPort;
+      expect({ variable, set: set.has(variable), fallback, listens: JAEGER_PORTS.has(containerPort) }).toEqual({
+        variable,
+        set: false,
+        fallback: `${backend.jaeger}:4317`,
+        listens: true,
+      });
+    }
+  });
+
+  test('no environment value restates a default; PORT equals it, TENANTS (ConfigMap tenancy) is tenants.yaml', () => {
+    for (const deployment of deployments()) {
+      const name = deployment.metadata.name;
+      for (const container of containersOf(deployment)) {
+        const env = new Map<string, string>(
+          (container.env ?? []).flatMap((e: { name: string; value?: string }) =>
+            e.value === undefined ? [] : [[e.name, e.value]],
+          ),
+        );
+        expect({ name, restated: restatedDefaults(name, env) }).toEqual({ name, restated: [] });
+        const port = defaultsOf(name).get('PORT');
+        if (env.has('PORT')) expect({ name, port: env.get('PORT') }).toEqual({ name, port });
+      }
+    }
+    const tenancy = ofKind('ConfigMap').find((c) => c.metadata.name.startsWith('tenancy-'));
+    expect(tenancy?.data).toEqual({ TENANTS: servicesTenants(tenants.backends) });
   });
 
   test('OTEL_RESOURCE_ATTRIBUTES carries pod, namespace and node from the downward API', () => {
@@ -344,9 +386,9 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
         });
       }
       const keys = attributes.split(',').map((pair) => pair.split('=')[0]);
-      expect(keys).toEqual(
-        expect.arrayContaining(['service.namespace', 'service.version', 'deployment.environment.name']),
-      );
+      expect(keys).toEqual(expect.arrayContaining(['service.namespace', 'deployment.environment.name']));
+      // service.version is the package version, the SDK's default: the image tag (checked above) is the same.
+      expect(keys).not.toContain('service.version');
     }
   });
 
@@ -364,7 +406,7 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
       namespaceLabels: { 'kubernetes.io/metadata.name': 'default' },
       labels: { 'app.kubernetes.io/name': 'order-api' },
     };
-    const jaegers = ['jaeger-tenant-a', 'jaeger-tenant-b', 'jaeger-default'];
+    const jaegers = JAEGERS;
     const flows: Array<[string, Endpoint | 'external', string, number, boolean]> = [
       ['outside -> order-api:8080', 'external', 'order-api', 8080, true],
       ['other namespace -> order-api:8080', otherNamespace, 'order-api', 8080, true],
@@ -429,7 +471,7 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
   });
 
   test('Jaegers keep a bounded in-memory store and get a writable /tmp', () => {
-    for (const name of ['jaeger-tenant-a', 'jaeger-tenant-b', 'jaeger-default']) {
+    for (const name of JAEGERS) {
       const container = named('Deployment', name)?.spec.template.spec.containers[0];
       expect(container?.args).toEqual([
         expect.stringMatching(/^--set=extensions\.jaeger_storage\.backends\.some_storage\.memory\.max_traces=\d+$/),

@@ -1,18 +1,20 @@
 // The real pipeline end to end: both services, our collector distribution running collector/otel-collector.yaml,
-// three Jaegers. Orders for every kind of tenant go in; what each Jaeger holds is read back through its query API.
+// a Jaeger per backend of tenants.yaml. Orders for every kind of tenant go in; what each Jaeger holds is read back
+// through its query API.
 import { createHash } from 'node:crypto';
 import { attr, BACKENDS, type Backend, type Pipeline, type StoredSpan, startPipeline } from '@otel-stack/devstack';
+import { FALLBACK_BACKEND } from '@otel-stack/tenants';
 import { FAKE_CUSTOMER, TEST_CARDS } from 'load-generator/fixtures';
 import { exportedSpans, type SentOrder, sendOrder, waitForTraces } from './harness/traces';
 
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
+const FALLBACK: Backend = FALLBACK_BACKEND.id;
 // tenant_id baggage -> the Jaeger its traces must land in (and only there).
 const TENANTS: ReadonlyArray<[string | undefined, Backend]> = [
-  ['tenant_a', 'tenant_a'],
-  ['tenant_b', 'tenant_b'],
-  ['tenant_zz', 'default'], // not in TENANTS
-  [undefined, 'default'], // no baggage at all
+  ...BACKENDS.filter((b) => b !== FALLBACK).map((b): [string, Backend] => [b, b]),
+  ['tenant_zz', FALLBACK], // not in TENANTS
+  [undefined, FALLBACK], // no baggage at all
 ];
 const ORDER_CARDS = [TEST_CARDS.approved, TEST_CARDS.declined, TEST_CARDS.failing];
 

@@ -1,8 +1,10 @@
-// Loading the collector config the way otelcol does, as far as these tests need: YAML, then the confmap
-// expansion (`$$` -> `$`, `${env:NAME:-default}` -> value or default), then merging of several --config files
-// (maps merged key by key, everything else replaced by the later file).
+// The collector config as our distribution resolves it: `print-config` loads the --config files the way the
+// collector starts (environment expanded, files merged, every component's defaults filled in) and prints the result.
+// The file as written (its `${env:...}` references) is read with `loadRaw`.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BINARIES, requireBinaries } from '@otel-stack/devstack';
 import { parse } from 'yaml';
 
 export const COLLECTOR_DIR = join(__dirname, '..', '..');
@@ -16,84 +18,25 @@ export function isMap(v: Yaml | undefined): v is YamlMap {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function loadRaw(path: string): YamlMap {
-  const doc: unknown = parse(readFileSync(path, 'utf8'), { uniqueKeys: true });
-  if (!isMap(doc as Yaml)) throw new Error(`${path}: top level is not a map`);
+function asMap(doc: unknown, what: string): YamlMap {
+  if (!isMap(doc as Yaml)) throw new Error(`${what}: top level is not a map`);
   return doc as YamlMap;
 }
 
-/** confmap's expansion of one string: `$$` is a literal `$`, `${env:NAME:-default}` is substituted. */
-export function expandString(s: string, env: Record<string, string | undefined> = {}): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] !== '$') {
-      out += s[i];
-      continue;
-    }
-    if (s[i + 1] === '$') {
-      out += '$';
-      i++;
-      continue;
-    }
-    if (s[i + 1] === '{') {
-      const end = s.indexOf('}', i);
-      if (end < 0) throw new Error(`unterminated \${ in ${JSON.stringify(s)}`);
-      const m = /^env:([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/.exec(s.slice(i + 2, end));
-      if (!m?.[1]) throw new Error(`unsupported expansion ${s.slice(i, end + 1)} (only \${env:NAME[:-default]})`);
-      out += env[m[1]] ?? m[2] ?? '';
-      i = end;
-      continue;
-    }
-    // A lone `$` is an error here on purpose: in this project every literal `$` is written `$$`.
-    throw new Error(`lone '$' (write '$$') in ${JSON.stringify(s)}`);
-  }
-  return out;
+/** The file as written, YAML merge keys (`<<: *anchor`) resolved, `${env:...}` references left as they are. */
+export function loadRaw(path: string): YamlMap {
+  return asMap(parse(readFileSync(path, 'utf8'), { merge: true, uniqueKeys: true }), path);
 }
 
-const WHOLE_REFERENCE = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
-
-/**
- * confmap's typing of a value that is exactly one `${env:...}` reference (core v0.159.0,
- * confmap/provider/envprovider: the variable's text, or the default, goes through `NewRetrievedFromYAML`): the
- * resolved text is read as YAML, so `100` becomes an int and `12.5` a float, and mapstructure then decodes an
- * int into a float64 field (no weak typing needed). A reference inside a longer string stays text. String-typed
- * fields get the original text back in the collector; here a YAML string stays a string, numbers and booleans
- * are typed.
- */
-function typedWholeReference(raw: string, expanded: string): Yaml {
-  if (!WHOLE_REFERENCE.test(raw)) return expanded;
-  let typed: unknown;
-  try {
-    typed = parse(expanded);
-  } catch {
-    return expanded; // not valid YAML: confmap keeps it as a string
-  }
-  return typeof typed === 'number' || typeof typed === 'boolean' ? typed : expanded;
-}
-
-export function expand(v: Yaml, env: Record<string, string | undefined> = {}): Yaml {
-  if (typeof v === 'string') return typedWholeReference(v, expandString(v, env));
-  if (Array.isArray(v)) return v.map((x) => expand(x, env));
-  if (isMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expand(x, env)]));
-  return v;
-}
-
-/** koanf-style merge used by the collector for several --config files: maps merge, the rest is replaced. */
-export function merge(base: Yaml, overlay: Yaml): Yaml {
-  if (isMap(base) && isMap(overlay)) {
-    const out: YamlMap = { ...base };
-    for (const [k, v] of Object.entries(overlay)) out[k] = k in out ? merge(out[k] ?? null, v) : v;
-    return out;
-  }
-  return overlay;
-}
-
-export function loadConfig(paths: string[] = [CONFIG_PATH], env: Record<string, string | undefined> = {}): YamlMap {
-  let merged: Yaml = {};
-  for (const p of paths) merged = merge(merged, loadRaw(p));
-  const expanded = expand(merged, env);
-  if (!isMap(expanded)) throw new Error('config is not a map');
-  return expanded;
+/** `otelcol print-config`: the configuration the collector runs with these files and this environment. */
+export function resolvedConfig(paths: string[] = [CONFIG_PATH], env: Record<string, string> = {}): YamlMap {
+  requireBinaries();
+  const printed = execFileSync(BINARIES.collector, ['print-config', ...paths.map((p) => `--config=${p}`)], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return asMap(parse(printed), `print-config ${paths.join(' ')}`);
 }
 
 export function get(v: Yaml | undefined, ...path: string[]): Yaml | undefined {

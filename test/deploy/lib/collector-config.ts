@@ -23,7 +23,7 @@ const get = (tree: unknown, ...keys: string[]): unknown =>
 
 /** Reads what the deployments need to know from collector/otel-collector.yaml (the file itself is not ours). */
 export function readCollectorFacts(text = readRepoFile(COLLECTOR_CONFIG)): CollectorFacts {
-  const config = YAML.parse(text) as Tree;
+  const config = YAML.parse(text, { merge: true }) as Tree;
   const ports = new Set<number>();
   for (const protocol of ['grpc', 'http']) {
     const port = portOf(get(config, 'receivers', 'otlp', 'protocols', protocol, 'endpoint'));

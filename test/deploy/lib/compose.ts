@@ -97,6 +97,11 @@ export function loadCompose(
   return { raw, resolved, dotEnv, interpolation };
 }
 
+/**
+ * The variables a service's container gets from the compose file. A variable listed without a value is left out:
+ * compose passes it through only when the caller's environment or .env sets it, so the container gets the
+ * service's own default.
+ */
 export function environmentOf(service: ComposeService): Map<string, string> {
   const env = new Map<string, string>();
   const source = service.environment ?? {};
@@ -106,9 +111,16 @@ export function environmentOf(service: ComposeService): Map<string, string> {
       if (eq > 0) env.set(entry.slice(0, eq), entry.slice(eq + 1));
     }
   } else {
-    for (const [key, value] of Object.entries(source)) env.set(key, value === null ? '' : String(value));
+    for (const [key, value] of Object.entries(source)) if (value !== null) env.set(key, String(value));
   }
   return env;
+}
+
+/** The variables a service lists without a value (passed through from the caller's environment when set). */
+export function passedThrough(service: ComposeService): string[] {
+  const source = service.environment ?? {};
+  if (Array.isArray(source)) return source.filter((entry) => !entry.includes('='));
+  return Object.entries(source).flatMap(([key, value]) => (value === null ? [key] : []));
 }
 
 export function dependsOn(service: ComposeService): Map<string, string> {

@@ -17,7 +17,7 @@ export interface CollectorPorts {
 
 export interface CollectorOptions {
   readonly ports: CollectorPorts;
-  /** The variables compose sets: JAEGER_*_ENDPOINT, COLLECTOR_STORAGE_DIR, TAIL_SAMPLING_PERCENTAGE. */
+  /** Values for the config's variables: JAEGER_*_ENDPOINT, COLLECTOR_STORAGE_DIR, TAIL_SAMPLING_PERCENTAGE. */
   readonly env: Record<string, string>;
   /** More config files merged over the main one (e.g. collector/debug.yaml). */
   readonly overlays?: readonly string[];

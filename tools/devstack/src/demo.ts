@@ -125,7 +125,7 @@ class TracePrinter {
 }
 
 async function receiverOnlyDemo(): Promise<void> {
-  const logDir = mkdtempSync(path.join(os.tmpdir(), 'otel-demo-'));
+  const logDir = mkdtempSync(path.join(os.tmpdir(), 'otel-stack-demo-'));
   const printer = new TracePrinter();
   let stack: Stack;
   try {

@@ -1,21 +1,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { namesOf, servicesTenants, TENANT_BACKENDS, type TenantBackend } from '@otel-stack/tenants';
 import { requireBinaries } from './binaries';
 import { Collector, type CollectorPorts, sumOf } from './collector';
 import { Jaeger, type JaegerPorts } from './jaeger';
 import { freePort, type ManagedProcess, type RunningService, startService } from './processes';
 
-/** The backends the collector routes to: one Jaeger per configured tenant, and the shared default. */
-export const BACKENDS = ['tenant_a', 'tenant_b', 'default'] as const;
+/** The backends the collector routes to, from tenants.yaml: one Jaeger per tenant, then the fallback. */
+export const BACKENDS = TENANT_BACKENDS.map((b) => b.id);
 export type Backend = (typeof BACKENDS)[number];
 
-/** The collector's exporter endpoint variables (the ones compose sets), by backend. */
-const ENDPOINT_VARIABLES: Record<Backend, string> = {
-  tenant_a: 'JAEGER_TENANT_A_ENDPOINT',
-  tenant_b: 'JAEGER_TENANT_B_ENDPOINT',
-  default: 'JAEGER_DEFAULT_ENDPOINT',
-};
+/** The tenants the services accept (their TENANTS): every backend but the fallback. */
+const SERVICE_TENANTS = servicesTenants(TENANT_BACKENDS);
+
+/** One value per backend (Object.fromEntries cannot know that every backend is a key). */
+function byBackend<T>(value: (backend: TenantBackend) => T): Record<Backend, T> {
+  return Object.fromEntries(TENANT_BACKENDS.map((b) => [b.id, value(b)])) as Record<Backend, T>;
+}
 
 export interface PipelinePorts {
   readonly orderApi: number;
@@ -40,12 +42,15 @@ export interface PipelineOptions {
 }
 
 async function freePipelinePorts(): Promise<PipelinePorts> {
-  const jaegerPorts = async (): Promise<JaegerPorts> => ({
-    otlpGrpc: await freePort(),
-    queryHttp: await freePort(),
-    queryGrpc: await freePort(),
-    health: await freePort(),
-  });
+  const jaegers = {} as Record<Backend, JaegerPorts>;
+  for (const backend of BACKENDS) {
+    jaegers[backend] = {
+      otlpGrpc: await freePort(),
+      queryHttp: await freePort(),
+      queryGrpc: await freePort(),
+      health: await freePort(),
+    };
+  }
   return {
     orderApi: await freePort(),
     payment: await freePort(),
@@ -57,12 +62,12 @@ async function freePipelinePorts(): Promise<PipelinePorts> {
       pprof: await freePort(),
       zpages: await freePort(),
     },
-    jaegers: { tenant_a: await jaegerPorts(), tenant_b: await jaegerPorts(), default: await jaegerPorts() },
+    jaegers,
   };
 }
 
 /**
- * The whole pipeline as real processes on loopback: three Jaegers, the collector built from
+ * The whole pipeline as real processes on loopback: a Jaeger per backend, the collector built from
  * collector/builder-config.yaml running collector/otel-collector.yaml, payment-service and order-api exporting to it.
  */
 export class Pipeline {
@@ -80,11 +85,7 @@ export class Pipeline {
     this.#options = options;
     this.#ownsStorage = options.storageDir === undefined;
     this.storageDir = options.storageDir ?? mkdtempSync(path.join(os.tmpdir(), 'otelcol-storage-'));
-    this.jaegers = {
-      tenant_a: new Jaeger('tenant_a', ports.jaegers.tenant_a),
-      tenant_b: new Jaeger('tenant_b', ports.jaegers.tenant_b),
-      default: new Jaeger('default', ports.jaegers.default),
-    };
+    this.jaegers = byBackend((b) => new Jaeger(b.id, ports.jaegers[b.id]));
     this.#collector = this.newCollector();
   }
 
@@ -99,7 +100,9 @@ export class Pipeline {
 
   /** A collector on the same ports and storage (to start one again after stopping it). */
   newCollector(): Collector {
-    const endpoints = Object.fromEntries(BACKENDS.map((b) => [ENDPOINT_VARIABLES[b], this.jaegers[b].otlpEndpoint]));
+    const endpoints = Object.fromEntries(
+      TENANT_BACKENDS.map((b) => [namesOf(b).endpointVariable, this.jaegers[b.id].otlpEndpoint]),
+    );
     return new Collector({
       ports: this.ports.collector,
       env: { ...endpoints, COLLECTOR_STORAGE_DIR: this.storageDir, ...this.#options.collector },
@@ -132,7 +135,7 @@ export class Pipeline {
     await this.collector.start();
     if (this.#options.services === false) return;
     const group = { ownProcessGroup: this.#options.ownProcessGroup ?? false };
-    const otlp = { OTEL_EXPORTER_OTLP_ENDPOINT: this.collector.otlpGrpcEndpoint };
+    const otlp = { OTEL_EXPORTER_OTLP_ENDPOINT: this.collector.otlpGrpcEndpoint, TENANTS: SERVICE_TENANTS };
     onProgress('payment-service');
     this.payment = await startService('payment-service', {
       ...group,

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { namesOf, TENANT_BACKENDS, type TenantBackend } from '@otel-stack/tenants';
 import { ROOT } from './binaries';
-import type { PipelinePorts } from './pipeline';
+import type { JaegerPorts } from './jaeger';
+import type { Backend, PipelinePorts } from './pipeline';
 
 /** One port of the native stack and the variable that moves it. */
 interface PortSetting {
@@ -14,7 +16,7 @@ interface PortSetting {
 
 // The host ports docker compose publishes come from .env, so `pnpm stack` and `docker compose up` answer on the same
 // ports; the others exist only natively (inside compose every Jaeger listens on 4317 of its own container).
-const SETTINGS = {
+const FIXED = {
   orderApi: { variable: 'ORDER_API_PORT', what: 'order-api', fallback: 8080 },
   payment: { variable: 'PAYMENT_SERVICE_PORT', what: 'payment-service (gRPC)', fallback: 50051 },
   otlpGrpc: { variable: 'COLLECTOR_OTLP_GRPC_PORT', what: 'collector OTLP/gRPC', fallback: 4317 },
@@ -23,24 +25,37 @@ const SETTINGS = {
   metrics: { variable: 'COLLECTOR_METRICS_PORT', what: 'collector metrics', fallback: 8888 },
   pprof: { variable: 'COLLECTOR_PPROF_PORT', what: 'collector pprof', fallback: 1777 },
   zpages: { variable: 'COLLECTOR_ZPAGES_PORT', what: 'collector zpages', fallback: 55679 },
-  aQuery: { variable: 'JAEGER_TENANT_A_UI_PORT', what: 'jaeger tenant_a query API', fallback: 16686 },
-  bQuery: { variable: 'JAEGER_TENANT_B_UI_PORT', what: 'jaeger tenant_b query API', fallback: 16687 },
-  dQuery: { variable: 'JAEGER_DEFAULT_UI_PORT', what: 'jaeger default query API', fallback: 16688 },
-  aOtlp: { variable: 'JAEGER_TENANT_A_OTLP_PORT', what: 'jaeger tenant_a OTLP/gRPC', fallback: 14317 },
-  bOtlp: { variable: 'JAEGER_TENANT_B_OTLP_PORT', what: 'jaeger tenant_b OTLP/gRPC', fallback: 14327 },
-  dOtlp: { variable: 'JAEGER_DEFAULT_OTLP_PORT', what: 'jaeger default OTLP/gRPC', fallback: 14337 },
-  aGrpc: { variable: 'JAEGER_TENANT_A_QUERY_GRPC_PORT', what: 'jaeger tenant_a query gRPC', fallback: 14685 },
-  bGrpc: { variable: 'JAEGER_TENANT_B_QUERY_GRPC_PORT', what: 'jaeger tenant_b query gRPC', fallback: 14695 },
-  dGrpc: { variable: 'JAEGER_DEFAULT_QUERY_GRPC_PORT', what: 'jaeger default query gRPC', fallback: 14705 },
-  aHealth: { variable: 'JAEGER_TENANT_A_HEALTH_PORT', what: 'jaeger tenant_a health', fallback: 14133 },
-  bHealth: { variable: 'JAEGER_TENANT_B_HEALTH_PORT', what: 'jaeger tenant_b health', fallback: 14143 },
-  dHealth: { variable: 'JAEGER_DEFAULT_HEALTH_PORT', what: 'jaeger default health', fallback: 14153 },
 } as const satisfies Record<string, PortSetting>;
 
-type PortKey = keyof typeof SETTINGS;
+/**
+ * A Jaeger's ports: its query API on its compose UI port (tenants.yaml), the native-only ones 10 apart per backend in
+ * tenants.yaml's order (14317, 14685, 14133 for the first, 14327, 14695, 14143 for the second, ...).
+ */
+function jaegerSettings(backend: TenantBackend, index: number): Record<keyof JaegerPorts, PortSetting> {
+  const { uiPortVariable, variablePrefix } = namesOf(backend);
+  const what = (port: string) => `jaeger ${backend.id} ${port}`;
+  return {
+    queryHttp: { variable: uiPortVariable, what: what('query API'), fallback: backend.uiPort },
+    otlpGrpc: { variable: `${variablePrefix}_OTLP_PORT`, what: what('OTLP/gRPC'), fallback: 14317 + 10 * index },
+    queryGrpc: {
+      variable: `${variablePrefix}_QUERY_GRPC_PORT`,
+      what: what('query gRPC'),
+      fallback: 14685 + 10 * index,
+    },
+    health: { variable: `${variablePrefix}_HEALTH_PORT`, what: what('health'), fallback: 14133 + 10 * index },
+  };
+}
+
+const JAEGERS = TENANT_BACKENDS.map((backend, index) => ({
+  backend: backend.id,
+  settings: jaegerSettings(backend, index),
+}));
 
 /** Every variable that moves a port of the native stack. */
-export const STACK_PORT_VARIABLES: readonly string[] = Object.values(SETTINGS).map((s) => s.variable);
+export const STACK_PORT_VARIABLES: readonly string[] = [
+  ...Object.values(FIXED),
+  ...JAEGERS.flatMap((j) => Object.values(j.settings)),
+].map((s) => s.variable);
 
 function dotEnvPorts(): Map<string, string> {
   const values = new Map<string, string>();
@@ -60,9 +75,8 @@ export function stackPorts(env: NodeJS.ProcessEnv = process.env): {
   settings: Map<number, PortSetting>;
 } {
   const fromFile = dotEnvPorts();
-  const value = {} as Record<PortKey, number>;
   const byPort = new Map<number, PortSetting>();
-  for (const [key, setting] of Object.entries(SETTINGS) as Array<[PortKey, PortSetting]>) {
+  const portOf = (setting: PortSetting): number => {
     const raw = env[setting.variable] ?? fromFile.get(setting.variable) ?? String(setting.fallback);
     const port = Number(raw);
     if (!/^\d+$/.test(raw) || port < 1 || port > 65_535) {
@@ -71,32 +85,35 @@ export function stackPorts(env: NodeJS.ProcessEnv = process.env): {
     const clash = byPort.get(port);
     if (clash) throw new PortError(`${setting.variable} and ${clash.variable} are both ${port}: move one of them`);
     byPort.set(port, setting);
-    value[key] = port;
+    return port;
+  };
+  const fixed = Object.fromEntries(Object.entries(FIXED).map(([key, setting]) => [key, portOf(setting)])) as Record<
+    keyof typeof FIXED,
+    number
+  >;
+  const jaegers = {} as Record<Backend, JaegerPorts>;
+  for (const { backend, settings } of JAEGERS) {
+    jaegers[backend] = {
+      otlpGrpc: portOf(settings.otlpGrpc),
+      queryHttp: portOf(settings.queryHttp),
+      queryGrpc: portOf(settings.queryGrpc),
+      health: portOf(settings.health),
+    };
   }
-  const jaeger = (otlpGrpc: number, queryHttp: number, queryGrpc: number, health: number) => ({
-    otlpGrpc,
-    queryHttp,
-    queryGrpc,
-    health,
-  });
   return {
     settings: byPort,
     ports: {
-      orderApi: value.orderApi,
-      payment: value.payment,
+      orderApi: fixed.orderApi,
+      payment: fixed.payment,
       collector: {
-        otlpGrpc: value.otlpGrpc,
-        otlpHttp: value.otlpHttp,
-        health: value.health,
-        metrics: value.metrics,
-        pprof: value.pprof,
-        zpages: value.zpages,
+        otlpGrpc: fixed.otlpGrpc,
+        otlpHttp: fixed.otlpHttp,
+        health: fixed.health,
+        metrics: fixed.metrics,
+        pprof: fixed.pprof,
+        zpages: fixed.zpages,
       },
-      jaegers: {
-        tenant_a: jaeger(value.aOtlp, value.aQuery, value.aGrpc, value.aHealth),
-        tenant_b: jaeger(value.bOtlp, value.bQuery, value.bGrpc, value.bHealth),
-        default: jaeger(value.dOtlp, value.dQuery, value.dGrpc, value.dHealth),
-      },
+      jaegers,
     },
   };
 }
