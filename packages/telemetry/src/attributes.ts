@@ -11,4 +11,12 @@ export const SharedAttributeNames = {
   ORDER_ID: 'order.id',
   PAYMENT_ID: 'payment.id',
   PAYMENT_DECLINE_REASON: 'payment.decline_reason',
+  /** On the `rejected` event: why the caller's request was refused (a 4xx, not a failure of ours). */
+  REJECTION_REASON: 'rejection.reason',
+} as const;
+
+/** Span event names the telemetry package records for the services. */
+export const SharedEventNames = {
+  /** A RejectedError ended the span: recorded, the span is not an error. */
+  REJECTED: 'rejected',
 } as const;

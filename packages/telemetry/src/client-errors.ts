@@ -1,7 +1,6 @@
 import { type Context, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-
-const STATUS_CODE = 'http.response.status_code';
+import { ATTR_HTTP_RESPONSE_STATUS_CODE as STATUS_CODE } from '@opentelemetry/semantic-conventions';
 
 /**
  * Client errors are not span errors: a span that ends with status ERROR while it recorded a 4xx response status is

@@ -1,4 +1,5 @@
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import { log } from './log';
 
 /** The batch span processor's own counter (OpenTelemetry SDK self-observability semantic conventions). */
@@ -41,7 +42,7 @@ export class SpanAccounting {
         if (metric.descriptor.name !== PROCESSED_SPANS) continue;
         for (const point of metric.dataPoints) {
           const value = typeof point.value === 'number' ? point.value : 0;
-          const errorType = point.attributes['error.type'];
+          const errorType = point.attributes[ATTR_ERROR_TYPE];
           if (errorType === undefined) exported += value;
           else if (errorType === 'queue_full') dropped += value;
           else failed += value;

@@ -1,4 +1,5 @@
 import { type Attributes, type Span, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { SharedAttributeNames, SharedEventNames } from './attributes';
 
 /**
  * An error that is the caller's fault (answered 4xx): the use case rejects the request. `inSpan` records it as a
@@ -24,7 +25,8 @@ export function inSpan<T>(
     try {
       return await work(span);
     } catch (err) {
-      if (err instanceof RejectedError) span.addEvent('rejected', { 'rejection.reason': err.message });
+      if (err instanceof RejectedError)
+        span.addEvent(SharedEventNames.REJECTED, { [SharedAttributeNames.REJECTION_REASON]: err.message });
       else markFailed(span, err);
       throw err;
     } finally {
