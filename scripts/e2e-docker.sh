@@ -11,13 +11,13 @@
 #   5. `docker compose down -v` on exit, whatever happened.
 #
 # Env: E2E_TIMEOUT_SECONDS (default 120) per wait, ORDER_API_URL (default http://localhost:8080),
-#      COLLECTOR_IMAGE (default otel/opentelemetry-collector-contrib:0.149.0), E2E_KEEP_STACK=1 to skip teardown.
+#      COLLECTOR_IMAGE (default otel/opentelemetry-collector-contrib:0.152.0), E2E_KEEP_STACK=1 to skip teardown.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-COLLECTOR_IMAGE="${COLLECTOR_IMAGE:-otel/opentelemetry-collector-contrib:0.149.0}"
+COLLECTOR_IMAGE="${COLLECTOR_IMAGE:-otel/opentelemetry-collector-contrib:0.152.0}"
 ORDER_API_URL="${ORDER_API_URL:-http://localhost:8080}"
 TIMEOUT="${E2E_TIMEOUT_SECONDS:-120}"
 # The approved test card, TEST_CARDS.approved of services/load-generator/src/fixtures.ts (written again: bash).

@@ -47,10 +47,10 @@ describe('receivers, extensions and telemetry', () => {
     expect(get(base, 'receivers', 'otlp', 'protocols', 'http', 'endpoint')).toBe('0.0.0.0:4318');
   });
 
-  it('health_check is reachable from outside the container on 13133; pprof, zpages, file_storage are enabled', () => {
+  it('health_check is reachable from outside the container on 13133; pprof and file_storage are enabled', () => {
     expect(get(base, 'extensions', 'health_check', 'endpoint')).toBe('0.0.0.0:13133');
     expect(strings(get(base, 'service', 'extensions')).sort()).toEqual(
-      ['file_storage', 'health_check', 'pprof', 'zpages'].sort(),
+      ['file_storage', 'health_check', 'pprof'].sort(),
     );
   });
 

@@ -12,7 +12,6 @@ export interface CollectorPorts {
   readonly health: number;
   readonly metrics: number;
   readonly pprof: number;
-  readonly zpages: number;
 }
 
 export interface CollectorOptions {
@@ -36,7 +35,6 @@ export function listenOverrides(ports: CollectorPorts): string[] {
     `--set=receivers.otlp.protocols.http.endpoint=127.0.0.1:${ports.otlpHttp}`,
     `--set=extensions.health_check.endpoint=127.0.0.1:${ports.health}`,
     `--set=extensions.pprof.endpoint=127.0.0.1:${ports.pprof}`,
-    `--set=extensions.zpages.endpoint=127.0.0.1:${ports.zpages}`,
     `--set=service.telemetry.metrics.readers=[{pull: {exporter: {prometheus: {host: 127.0.0.1, port: ${ports.metrics}}}}}]`,
   ];
 }

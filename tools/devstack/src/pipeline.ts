@@ -60,7 +60,6 @@ async function freePipelinePorts(): Promise<PipelinePorts> {
       health: await freePort(),
       metrics: await freePort(),
       pprof: await freePort(),
-      zpages: await freePort(),
     },
     jaegers,
   };

@@ -24,7 +24,6 @@ const FIXED = {
   health: { variable: 'COLLECTOR_HEALTH_PORT', what: 'collector health_check', fallback: 13133 },
   metrics: { variable: 'COLLECTOR_METRICS_PORT', what: 'collector metrics', fallback: 8888 },
   pprof: { variable: 'COLLECTOR_PPROF_PORT', what: 'collector pprof', fallback: 1777 },
-  zpages: { variable: 'COLLECTOR_ZPAGES_PORT', what: 'collector zpages', fallback: 55679 },
 } as const satisfies Record<string, PortSetting>;
 
 /**
@@ -111,7 +110,6 @@ export function stackPorts(env: NodeJS.ProcessEnv = process.env): {
         health: fixed.health,
         metrics: fixed.metrics,
         pprof: fixed.pprof,
-        zpages: fixed.zpages,
       },
       jaegers,
     },
