@@ -1,5 +1,5 @@
 export { BINARIES, requireBinaries } from './binaries';
-export { type CollectorMetrics, sumOf } from './collector';
+export { Collector, type CollectorMetrics, sumOf } from './collector';
 export { attr, type Jaeger, type StoredSpan } from './jaeger';
 export {
   type ResourceSpec,
