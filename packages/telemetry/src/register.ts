@@ -9,9 +9,9 @@ import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { ConfigError } from '@otel-stack/config';
 import { readTelemetryConfig } from './config';
 import { createDiagLog, log } from './log';
-import { createSdk } from './sdk';
+import type * as Sdk from './sdk';
 import { installSignalHandlers } from './shutdown';
-import { SpanAccounting } from './span-accounting';
+import type * as Accounting from './span-accounting';
 
 /** How often lost spans (queue full, failed exports) are looked for and logged. */
 const LOSS_REPORT_INTERVAL_MS = 10_000;
@@ -34,23 +34,39 @@ function start(): void {
     process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT ??
     'http://localhost:4317';
-  if (process.env.OTEL_LOG_LEVEL === undefined) diag.setLogger(createDiagLog(otlpEndpoint), DiagLogLevel.WARN);
-  const accounting = new SpanAccounting();
-  const sdk = createSdk(config, accounting);
-  sdk.start();
-  accounting.startReporting(LOSS_REPORT_INTERVAL_MS);
-  installSignalHandlers({
-    flush: () => sdk.shutdown(),
-    afterFlush: () => accounting.reportFinal(),
-    drainTimeoutMs: config.shutdownDrainTimeoutMs,
-    flushTimeoutMs: config.shutdownFlushTimeoutMs,
-  });
+  const disabled = process.env.OTEL_SDK_DISABLED === 'true';
+  if (disabled) {
+    // Disabled means nothing runs: no SDK is created at all, because constructing the instrumentations already
+    // patches http, grpc-js and Fastify (NodeSDK's own OTEL_SDK_DISABLED check only skips start()). The shutdown
+    // sequence stays: the service's drain hooks run on SIGTERM as always.
+    installSignalHandlers({
+      flush: async () => {},
+      drainTimeoutMs: config.shutdownDrainTimeoutMs,
+      flushTimeoutMs: config.shutdownFlushTimeoutMs,
+    });
+  } else {
+    if (process.env.OTEL_LOG_LEVEL === undefined) diag.setLogger(createDiagLog(otlpEndpoint), DiagLogLevel.WARN);
+    // Loaded here, not imported at the top: with the SDK disabled, none of the SDK and instrumentation modules load.
+    // A synchronous require, because the SDK must be running before the service's first `require('http')`.
+    const { SpanAccounting } = require('./span-accounting') as typeof Accounting;
+    const { createSdk } = require('./sdk') as typeof Sdk;
+    const accounting = new SpanAccounting();
+    const sdk = createSdk(config, accounting);
+    sdk.start();
+    accounting.startReporting(LOSS_REPORT_INTERVAL_MS);
+    installSignalHandlers({
+      flush: () => sdk.shutdown(),
+      afterFlush: () => accounting.reportFinal(),
+      drainTimeoutMs: config.shutdownDrainTimeoutMs,
+      flushTimeoutMs: config.shutdownFlushTimeoutMs,
+    });
+  }
   log('info', 'telemetry started', {
     service: process.env.OTEL_SERVICE_NAME ?? config.serviceName,
     tenants: [...config.tenants],
     tenantFrom: config.apiKeys ? `API key (${config.apiKeys.size} keys)` : 'baggage',
     baggageAllowlist: [...config.baggageAllowlist],
-    disabled: process.env.OTEL_SDK_DISABLED === 'true',
+    disabled,
     exporters: process.env.OTEL_TRACES_EXPORTER ?? 'otlp',
     otlpEndpoint,
   });
