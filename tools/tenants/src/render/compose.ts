@@ -52,11 +52,11 @@ function renderDataInit(doc: Document, tenants: Tenants): void {
   const command = init.get('command', true);
   if (!isSeq(command)) throw new Error(`${COMPOSE_FILE}: services.${DATA_INIT_SERVICE}.command must be a list`);
   const isMountPath = (item: unknown) => String(item instanceof Scalar ? item.value : item).startsWith(INIT_MOUNTS_DIR);
-  command.items = [...command.items.filter((item) => !isMountPath(item)), ...tenants.backends.map((b) => quoted(initMount(b)))];
-  init.set(
-    'volumes',
-    doc.createNode(tenants.backends.map((b) => volumeMount(dataVolume(b.jaeger), initMount(b)))),
-  );
+  command.items = [
+    ...command.items.filter((item) => !isMountPath(item)),
+    ...tenants.backends.map((b) => quoted(initMount(b))),
+  ];
+  init.set('volumes', doc.createNode(tenants.backends.map((b) => volumeMount(dataVolume(b.jaeger), initMount(b)))));
 }
 
 export function renderCompose(tenants: Tenants, text: string): string {
