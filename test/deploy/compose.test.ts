@@ -1,14 +1,16 @@
 /**
  * docker-compose.yml + .env: valid against the Compose Specification, and internally consistent (addresses point at
  * services and ports that exist, start order has something to wait for, images pinned, every variable defined,
- * the collector mounts the tested config, memory limits everywhere with runtime limits below them).
+ * the collector and the Jaegers mount the tested configs, every Jaeger keeps its spans on a volume of its own,
+ * memory limits everywhere with runtime limits below them).
  */
 import fs from 'node:fs';
 import { namesOf, readTenants, servicesTenants } from '@otel-stack/tenants';
 import Ajv from 'ajv';
-import { JAEGER_PORTS, readCollectorFacts } from './lib/collector-config';
+import { readCollectorFacts } from './lib/collector-config';
 import { type ComposeService, dependsOn, environmentOf, loadCompose, passedThrough } from './lib/compose';
 import { defaultsOf, restatedDefaults } from './lib/defaults';
+import { JAEGER_CONFIG, JAEGER_UID, readJaegerFacts } from './lib/jaeger-config';
 import {
   COLLECTOR_CONFIG,
   isEndpointVariable,
@@ -25,12 +27,13 @@ const { raw, resolved, dotEnv, interpolation } = loadCompose();
 const tenants = readTenants(ROOT);
 const services = resolved.services;
 const collectorFacts = readCollectorFacts();
+const jaegerFacts = readJaegerFacts();
 
 /** The ports each service listens on, derived from what configures them, not from what the compose file claims. */
 function listeningPorts(name: string, service: ComposeService): Set<number> {
   const env = environmentOf(service);
   if (service.image?.startsWith('otel/opentelemetry-collector')) return new Set(collectorFacts.listenPorts);
-  if (service.image?.startsWith('jaegertracing/jaeger:')) return new Set(JAEGER_PORTS);
+  if (service.image?.startsWith('jaegertracing/jaeger:')) return new Set(jaegerFacts.listenPorts);
   if (service.build && env.has('PORT')) return new Set([Number(env.get('PORT'))]);
   if (service.build && name === 'load-generator') return new Set();
   if (service.image?.startsWith('busybox:')) return new Set();
@@ -270,6 +273,60 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(resolved.volumes ?? {})).toContain(volumeName);
   });
 
+  test(`every Jaeger runs ${JAEGER_CONFIG}, on Badger that persists, where --config points`, () => {
+    expect(jaegerFacts).toMatchObject({ ephemeral: false, writesTo: jaegerFacts.readsFrom });
+    for (const backend of tenants.backends) {
+      const jaeger = services[backend.jaeger] ?? {};
+      const command = Array.isArray(jaeger.command) ? jaeger.command : [];
+      const configPath = command.find((arg) => arg.startsWith('--config='))?.slice('--config='.length);
+      const config = (jaeger.configs ?? []).find((c) => typeof c === 'object' && c.target === configPath);
+      const source = typeof config === 'object' ? config.source : undefined;
+      expect({ jaeger: backend.jaeger, file: resolved.configs?.[source ?? '']?.file }).toEqual({
+        jaeger: backend.jaeger,
+        file: `./${JAEGER_CONFIG}`,
+      });
+      expect(environmentOf(jaeger).has('JAEGER_BADGER_DIR')).toBe(false);
+    }
+    expect(fs.existsSync(repoPath(JAEGER_CONFIG))).toBe(true);
+    for (const dir of Object.values(jaegerFacts.badgerDirs))
+      expect(dir.startsWith(`${jaegerFacts.dataDir}/`)).toBe(true);
+  });
+
+  test(`every Jaeger keeps its spans on a named volume of its own, handed to uid ${JAEGER_UID} before it starts`, () => {
+    const owners = new Map<string, string>();
+    for (const backend of tenants.backends) {
+      const jaeger = services[backend.jaeger] ?? {};
+      const data = (jaeger.volumes ?? []).find((v) => typeof v === 'object' && v.target === jaegerFacts.dataDir);
+      const volume = typeof data === 'object' ? data : undefined;
+      expect({
+        jaeger: backend.jaeger,
+        type: volume?.type,
+        named: (volume?.source ?? '') in (resolved.volumes ?? {}),
+      }).toEqual({
+        jaeger: backend.jaeger,
+        type: 'volume',
+        named: true,
+      });
+      const source = volume?.source ?? '';
+      expect({ volume: source, sharedWith: owners.get(source) }).toEqual({ volume: source, sharedWith: undefined });
+      owners.set(source, backend.jaeger);
+      // A one-shot it waits for mounts the same volume and gives that directory to Jaeger's user.
+      const handedOver = [...dependsOn(jaeger)].some(([name, condition]) => {
+        const init = services[name];
+        const mount = (init?.volumes ?? []).find((v) => typeof v === 'object' && v.source === source);
+        const command = Array.isArray(init?.command) ? init.command : [];
+        return (
+          condition === 'service_completed_successfully' &&
+          typeof mount === 'object' &&
+          command[0] === 'chown' &&
+          command[1] === `${JAEGER_UID}:${JAEGER_UID}` &&
+          command.includes(mount.target)
+        );
+      });
+      expect({ jaeger: backend.jaeger, handedOver }).toEqual({ jaeger: backend.jaeger, handedOver: true });
+    }
+  });
+
   test('memory limits on every service, with the runtime limits (heap, GOMEMLIMIT) below them', () => {
     for (const [name, service] of Object.entries(services)) {
       const limit = service.deploy?.resources?.limits?.memory ?? service.mem_limit;
@@ -294,7 +351,7 @@ describe('docker-compose.yml', () => {
 
   test('restart policy, rotated logs and a read-only root filesystem everywhere', () => {
     for (const [name, service] of Object.entries(services)) {
-      const oneShot = name === 'collector-queue-init' || (service.profiles ?? []).includes('load');
+      const oneShot = name.endsWith('-init') || (service.profiles ?? []).includes('load');
       expect({ name, restart: service.restart }).toEqual({ name, restart: oneShot ? 'no' : 'unless-stopped' });
       expect({ name, driver: service.logging?.driver }).toEqual({ name, driver: 'json-file' });
       expect(service.logging?.options).toMatchObject({

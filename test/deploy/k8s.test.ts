@@ -1,14 +1,15 @@
 /**
  * k8s/: renders with `kubectl kustomize k8s/` (what `kubectl apply -k k8s/` applies), every object is valid for
  * the Kubernetes schemas, and the policy checks hold: probes, resources, Pod Security "restricted", pinned images,
- * PDBs, the network flows, the downward API in OTEL_RESOURCE_ATTRIBUTES, and the collector ConfigMap being the
- * very file docker compose mounts.
+ * PDBs, the network flows, the downward API in OTEL_RESOURCE_ATTRIBUTES, the collector and Jaeger ConfigMaps being
+ * the very files docker compose mounts, and a PersistentVolumeClaim of its own for every Jaeger.
  */
 import fs from 'node:fs';
 import { namesOf, readTenants, servicesTenants } from '@otel-stack/tenants';
-import { JAEGER_PORTS, readCollectorFacts } from './lib/collector-config';
+import { readCollectorFacts } from './lib/collector-config';
 import { parseDotEnv } from './lib/compose';
 import { defaultsOf, restatedDefaults } from './lib/defaults';
+import { JAEGER_CONFIG, JAEGER_UID, readJaegerFacts } from './lib/jaeger-config';
 import {
   connectionAllowed,
   type Endpoint,
@@ -33,6 +34,8 @@ import {
 const NAMESPACE = 'otel-stack';
 const tenants = readTenants(ROOT);
 const JAEGERS = tenants.backends.map((b) => b.jaeger);
+const jaegerFacts = readJaegerFacts();
+const JAEGER_PORTS = jaegerFacts.listenPorts;
 const hasKubectl = kubectlAvailable();
 if (!hasKubectl) {
   // CI and the development machines have kubectl; say loudly why nothing ran where it is missing.
@@ -81,6 +84,10 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
           `Deployment/${n}`,
           `Service/${n}`,
           `PodDisruptionBudget/${n}`,
+        ]),
+        ...JAEGERS.flatMap((n) => [
+          `ConfigMap/${n.replace(/^jaeger/, 'jaeger-config')}-<hash>`,
+          `PersistentVolumeClaim/${n.replace(/^jaeger/, 'jaeger-data')}`,
         ]),
       ]),
     );
@@ -470,12 +477,63 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
     expect(container?.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain(storage);
   });
 
-  test('Jaegers keep a bounded in-memory store and get a writable /tmp', () => {
+  test(`every Jaeger runs its own ConfigMap, ${JAEGER_CONFIG} byte for byte, mounted where --config points`, () => {
+    const configMaps = new Set<string>();
     for (const name of JAEGERS) {
-      const container = named('Deployment', name)?.spec.template.spec.containers[0];
-      expect(container?.args).toEqual([
-        expect.stringMatching(/^--set=extensions\.jaeger_storage\.backends\.some_storage\.memory\.max_traces=\d+$/),
-      ]);
+      const pod = named('Deployment', name)?.spec.template.spec;
+      const container = pod?.containers[0];
+      const configArg: string =
+        container?.args.find((a: string) => a.startsWith('--config='))?.slice('--config='.length) ?? '';
+      const mount = container?.volumeMounts.find((m: { mountPath: string }) => configArg.startsWith(`${m.mountPath}/`));
+      const volume = pod?.volumes.find((v: { name: string }) => v.name === mount?.name);
+      const item = volume?.configMap?.items?.find(
+        (i: { path: string }) => `${mount?.mountPath}/${i.path}` === configArg,
+      );
+      const configMap = named('ConfigMap', volume?.configMap?.name ?? '');
+      expect({ name, configMap: configMap?.metadata.name.startsWith('jaeger-config-') }).toEqual({
+        name,
+        configMap: true,
+      });
+      expect(Object.keys(configMap?.data ?? {})).toEqual([item?.key]);
+      expect(
+        Buffer.from(configMap?.data[item?.key] ?? '', 'utf8').equals(fs.readFileSync(repoPath(JAEGER_CONFIG))),
+      ).toBe(true);
+      expect((container?.env ?? []).map((e: { name: string }) => e.name)).not.toContain('JAEGER_BADGER_DIR');
+      configMaps.add(configMap?.metadata.name ?? '');
+    }
+    expect(configMaps.size).toBe(JAEGERS.length);
+    expect(jaegerFacts).toMatchObject({ ephemeral: false, writesTo: jaegerFacts.readsFrom });
+  });
+
+  test(`every Jaeger keeps its spans on a PersistentVolumeClaim of its own, writable for uid ${JAEGER_UID}, one pod at a time`, () => {
+    const claims = new Map<string, string>();
+    for (const name of JAEGERS) {
+      const deployment = named('Deployment', name);
+      const pod = deployment?.spec.template.spec;
+      const container = pod?.containers[0];
+      const mount = container?.volumeMounts.find((m: { mountPath: string }) => m.mountPath === jaegerFacts.dataDir);
+      const volume = pod?.volumes.find((v: { name: string }) => v.name === mount?.name);
+      const claimName: string = volume?.persistentVolumeClaim?.claimName ?? '';
+      const claim = named('PersistentVolumeClaim', claimName);
+      expect({
+        name,
+        claim: claim?.metadata.name,
+        accessModes: claim?.spec.accessModes,
+        storage: claim?.spec.resources.requests.storage !== undefined,
+        sharedWith: claims.get(claimName),
+      }).toEqual({ name, claim: claimName, accessModes: ['ReadWriteOnce'], storage: true, sharedWith: undefined });
+      claims.set(claimName, name);
+      // Badger's lock and a ReadWriteOnce claim: the old pod must be gone before the new one opens the store.
+      expect({ name, replicas: deployment?.spec.replicas, strategy: deployment?.spec.strategy.type }).toEqual({
+        name,
+        replicas: 1,
+        strategy: 'Recreate',
+      });
+      expect({ name, runAsUser: pod?.securityContext.runAsUser, fsGroup: pod?.securityContext.fsGroup }).toEqual({
+        name,
+        runAsUser: JAEGER_UID,
+        fsGroup: JAEGER_UID,
+      });
       expect(container?.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain('/tmp');
     }
   });

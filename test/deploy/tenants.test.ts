@@ -7,6 +7,7 @@ import path from 'node:path';
 import { namesOf, parseTenants, readTenants, staleFiles, TENANT_BACKENDS, writeGenerated } from '@otel-stack/tenants';
 import YAML from 'yaml';
 import { environmentOf, loadCompose } from './lib/compose';
+import { readJaegerFacts } from './lib/jaeger-config';
 import { kubectlAvailable, renderKustomization } from './lib/k8s';
 import { ROOT } from './lib/repo';
 import { copyWithExtraTenant, EXTRA_TENANT, generatedWithExtraTenant } from './lib/tenants';
@@ -97,13 +98,19 @@ describe(`a tenant added to tenants.yaml (${EXTRA_TENANT.id}), generated`, () =>
     expect(shared).toEqual(others);
   });
 
-  test('docker compose runs its Jaeger on its UI port and the collector waits for it', () => {
+  test('docker compose runs its Jaeger on its UI port and its own data volume, and the collector waits for it', () => {
     const { resolved } = loadCompose(read('docker-compose.yml'), read('.env'));
     const jaeger = resolved.services[EXTRA_TENANT.jaeger];
     expect(jaeger?.image).toBe(resolved.services[TENANT_BACKENDS[0].jaeger]?.image);
     expect(jaeger?.ports).toEqual([
       { target: 16686, published: String(EXTRA_TENANT.uiPort), host_ip: '127.0.0.1', protocol: 'tcp' },
     ]);
+    const volume = `${EXTRA_TENANT.jaeger}-data`;
+    expect(jaeger?.volumes).toEqual([{ type: 'volume', source: volume, target: readJaegerFacts().dataDir }]);
+    expect(Object.keys(resolved.volumes ?? {})).toContain(volume);
+    const init = resolved.services['jaeger-data-init'];
+    const mount = init?.volumes?.find((v) => typeof v === 'object' && v.source === volume);
+    expect(init?.command).toContain(typeof mount === 'object' ? mount.target : 'no mount of the volume');
     expect(resolved.services['otel-collector']?.depends_on).toMatchObject({
       [EXTRA_TENANT.jaeger]: { condition: 'service_healthy' },
     });
@@ -126,6 +133,18 @@ describe(`a tenant added to tenants.yaml (${EXTRA_TENANT.id}), generated`, () =>
     }
     const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === EXTRA_TENANT.jaeger);
     expect(deployment?.spec.selector.matchLabels['app.kubernetes.io/instance']).toBe(EXTRA_TENANT.jaeger);
+    // Its own claim and ConfigMap, under the names its copy's suffix gives them.
+    const suffix = EXTRA_TENANT.jaeger.slice('jaeger'.length);
+    const volumes = deployment?.spec.template.spec.volumes ?? [];
+    expect(
+      volumes.map((v: { persistentVolumeClaim?: { claimName: string } }) => v.persistentVolumeClaim?.claimName),
+    ).toContain(`jaeger-data${suffix}`);
+    expect(objects.some((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === `jaeger-data${suffix}`)).toBe(
+      true,
+    );
+    const configMap = volumes.find((v: { configMap?: { name: string } }) => v.configMap)?.configMap.name;
+    expect(configMap).toMatch(new RegExp(`^jaeger-config${suffix}-[a-z0-9]{10}$`));
+    expect(objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === configMap)).toBe(true);
     const tenancy = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('tenancy-'));
     expect(tenancy?.data.TENANTS.split(',')).toContain(EXTRA_TENANT.id);
   });

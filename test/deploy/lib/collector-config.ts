@@ -42,10 +42,3 @@ export function readCollectorFacts(text = readRepoFile(COLLECTOR_CONFIG)): Colle
   }
   return { listenPorts: ports, healthPort, envDefaults, storageDir: envDefaults.get('COLLECTOR_STORAGE_DIR') };
 }
-
-/**
- * Ports of the Jaeger v2 image when started without --config (built-in all-in-one config of jaegertracing/jaeger
- * 2.13.0, cmd/jaeger/internal/all-in-one.yaml, all on JAEGER_LISTEN_HOST=0.0.0.0 as the image sets it):
- * OTLP gRPC/HTTP, the UI and query API, healthcheckv2 (GET /status).
- */
-export const JAEGER_PORTS: ReadonlySet<number> = new Set([4317, 4318, 16686, 13133]);

@@ -64,6 +64,7 @@ export interface ComposeService {
   deploy?: { resources?: { limits?: { memory?: string; cpus?: string } } };
   mem_limit?: string | number;
   volumes?: Array<{ type: string; source?: string; target: string; read_only?: boolean } | string>;
+  configs?: Array<{ source: string; target?: string } | string>;
   restart?: string;
   profiles?: string[];
   logging?: { driver?: string; options?: Record<string, string> };
@@ -75,6 +76,7 @@ export interface ComposeFile {
   name?: string;
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
+  configs?: Record<string, { file?: string }>;
   [key: string]: unknown;
 }
 

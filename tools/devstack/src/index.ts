@@ -1,6 +1,6 @@
 export { BINARIES, requireBinaries } from './binaries';
 export { Collector, type CollectorMetrics, sumOf } from './collector';
-export { attr, type Jaeger, type StoredSpan } from './jaeger';
+export { attr, Jaeger, type JaegerOptions, type JaegerPorts, type StoredSpan } from './jaeger';
 export {
   type ResourceSpec,
   randomSpanId,

@@ -38,7 +38,19 @@ export interface JaegerPorts {
   readonly health: number;
 }
 
-const CONFIG = path.join(ROOT, 'tools/jaeger/config.yaml');
+export interface JaegerOptions {
+  /**
+   * Run tools/jaeger/config-badger.yaml, the config of the compose and Kubernetes Jaegers, with Badger's files in
+   * `directory` (what it holds survives a restart), instead of the native stack's in-memory config; that config
+   * also receives OTLP/HTTP, on `otlpHttpPort`.
+   */
+  readonly badger?: { readonly directory: string; readonly otlpHttpPort: number };
+  /** Config properties changed for this run, as `--set` takes them (`processors.batch.timeout=2s`). */
+  readonly overrides?: readonly string[];
+}
+
+const MEMORY_CONFIG = path.join(ROOT, 'tools/jaeger/config.yaml');
+const BADGER_CONFIG = path.join(ROOT, 'tools/jaeger/config-badger.yaml');
 
 /** The string value of attribute `key`, if any. */
 export function attr(attributes: OtlpKeyValue[] | undefined, key: string): string | undefined {
@@ -47,17 +59,19 @@ export function attr(attributes: OtlpKeyValue[] | undefined, key: string): strin
 }
 
 /**
- * One Jaeger v2 (built from its Go module) on loopback, with the native stack's config (tools/jaeger/config.yaml):
- * in-memory storage, so a restart starts empty.
+ * One Jaeger v2 (built from its Go module) on loopback. By default with the native stack's config
+ * (tools/jaeger/config.yaml): in-memory storage, so a restart starts empty; `badger` keeps its spans on disk.
  */
 export class Jaeger {
   readonly name: string;
   readonly ports: JaegerPorts;
+  readonly #options: JaegerOptions;
   #process: ManagedProcess | undefined;
 
-  constructor(name: string, ports: JaegerPorts) {
+  constructor(name: string, ports: JaegerPorts, options: JaegerOptions = {}) {
     this.name = name;
     this.ports = ports;
+    this.#options = options;
   }
 
   get process(): ManagedProcess | undefined {
@@ -69,13 +83,22 @@ export class Jaeger {
     return `127.0.0.1:${this.ports.otlpGrpc}`;
   }
 
+  /** Base URL of its OTLP/HTTP receiver (Badger config only), as `sendOtlpJson` takes it. */
+  get otlpHttpUrl(): string | undefined {
+    const port = this.#options.badger?.otlpHttpPort;
+    return port === undefined ? undefined : `http://127.0.0.1:${port}`;
+  }
+
   get queryUrl(): string {
     return `http://127.0.0.1:${this.ports.queryHttp}`;
   }
 
   /** `ownProcessGroup`: see StartOptions.ownProcessGroup. */
   async start(options: { ownProcessGroup?: boolean } = {}): Promise<void> {
-    const child = spawn(BINARIES.jaeger, [`--config=${CONFIG}`], {
+    const { badger, overrides = [] } = this.#options;
+    const config = badger === undefined ? MEMORY_CONFIG : BADGER_CONFIG;
+    const args = [`--config=${config}`, ...overrides.map((property) => `--set=${property}`)];
+    const child = spawn(BINARIES.jaeger, args, {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
@@ -84,6 +107,9 @@ export class Jaeger {
         JAEGER_QUERY_GRPC_PORT: String(this.ports.queryGrpc),
         JAEGER_HEALTH_PORT: String(this.ports.health),
         JAEGER_LOG_LEVEL: 'warn',
+        ...(badger === undefined
+          ? {}
+          : { JAEGER_BADGER_DIR: badger.directory, JAEGER_OTLP_HTTP_PORT: String(badger.otlpHttpPort) }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: options.ownProcessGroup ?? false,

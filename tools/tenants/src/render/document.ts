@@ -8,9 +8,9 @@ export function parseEditable(text: string, file: string): Document {
   return doc;
 }
 
-/** The same layout as the files are written in: no line folding, `[a, b]` flow lists. */
+/** The same layout as the files are written in: no line folding, `[a, b]` flow lists, `key:` for an empty value. */
 export function print(doc: Document): string {
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false, nullStr: '' });
 }
 
 export function mapAt(doc: Document, keys: readonly string[], file: string): YAMLMap {
