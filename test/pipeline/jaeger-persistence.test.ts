@@ -1,4 +1,4 @@
-// The compose and Kubernetes Jaegers' storage, on the real Jaeger: tools/jaeger/config-badger.yaml keeps what it
+// The compose and Kubernetes Jaegers' storage, on the real Jaeger: jaeger/config.yaml keeps what it
 // was given across a restart (SIGTERM, then a new process on the same directory). The control is the same config
 // with the in-memory store in Badger's place, the store the native stack runs: after the same restart it is empty.
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -97,7 +97,7 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('Jaeger on Badger (tools/jaeger/config-badger.yaml)', () => {
+describe('Jaeger on Badger (jaeger/config.yaml)', () => {
   test('keeps every trace across a restart on the same directory, span for span', async () => {
     const dir = tempDir();
     const { before, after } = await restartWithTraces(await badgerJaeger('badger', dir));

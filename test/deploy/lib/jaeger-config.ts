@@ -2,7 +2,7 @@ import YAML from 'yaml';
 import { readRepoFile } from './repo';
 
 /** The config the compose and Kubernetes Jaegers run (the persistence test runs it too). */
-export const JAEGER_CONFIG = 'tools/jaeger/config-badger.yaml';
+export const JAEGER_CONFIG = 'jaeger/config.yaml';
 /** The user of the jaegertracing/jaeger image: what its data volume must belong to. */
 export const JAEGER_UID = 10001;
 

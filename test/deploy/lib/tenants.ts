@@ -13,8 +13,8 @@ const GENERATOR_FILES = [
   'k8s',
   'collector/otel-collector.yaml',
   'collector/kustomization.yaml',
-  'tools/jaeger/kustomization.yaml',
-  'tools/jaeger/config-badger.yaml',
+  'jaeger/kustomization.yaml',
+  'jaeger/config.yaml',
   'tools/tenants/src/backends.ts',
 ];
 

@@ -40,7 +40,7 @@ export interface JaegerPorts {
 
 export interface JaegerOptions {
   /**
-   * Run tools/jaeger/config-badger.yaml, the config of the compose and Kubernetes Jaegers, with Badger's files in
+   * Run jaeger/config.yaml, the config of the compose and Kubernetes Jaegers, with Badger's files in
    * `directory` (what it holds survives a restart), instead of the native stack's in-memory config; that config
    * also receives OTLP/HTTP, on `otlpHttpPort`.
    */
@@ -50,7 +50,7 @@ export interface JaegerOptions {
 }
 
 const MEMORY_CONFIG = path.join(ROOT, 'tools/jaeger/config.yaml');
-const BADGER_CONFIG = path.join(ROOT, 'tools/jaeger/config-badger.yaml');
+const BADGER_CONFIG = path.join(ROOT, 'jaeger/config.yaml');
 
 /** The string value of attribute `key`, if any. */
 export function attr(attributes: OtlpKeyValue[] | undefined, key: string): string | undefined {

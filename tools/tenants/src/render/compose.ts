@@ -11,7 +11,7 @@ export const COMPOSE_FILE = 'docker-compose.yml';
 const JAEGER_ANCHOR = 'jaeger';
 const COLLECTOR_SERVICE = 'otel-collector';
 const DATA_INIT_SERVICE = 'jaeger-data-init';
-/** Where each Jaeger mounts its volume: the Badger directory of tools/jaeger/config-badger.yaml. */
+/** Where each Jaeger mounts its volume: the Badger directory of jaeger/config.yaml. */
 const JAEGER_DATA_DIR = '/var/lib/jaeger';
 /** Where the one-shot mounts them all, one directory per Jaeger. */
 const INIT_MOUNTS_DIR = '/volumes';
