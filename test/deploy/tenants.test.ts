@@ -1,6 +1,6 @@
 /**
  * tenants.yaml and the files generated from it: every one is current, and a tenant added to tenants.yaml reaches the
- * collector config, docker compose, Kubernetes and the dev tooling through `./scripts/pnpm tenants:generate` alone.
+ * collector config, docker compose, Kubernetes and the dev tooling through `./scripts/pnpm generate` alone.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +11,7 @@ import { kubectlAvailable, renderKustomization } from './lib/k8s';
 import { ROOT } from './lib/repo';
 import { copyWithExtraTenant, EXTRA_TENANT, generatedWithExtraTenant } from './lib/tenants';
 
-const FIX = 'edit tenants.yaml, then run ./scripts/pnpm tenants:generate';
+const FIX = 'edit tenants.yaml, then run ./scripts/pnpm generate';
 /** Every file a tenant added to tenants.yaml changes, tenants.yaml aside. */
 const CHANGED_BY_A_TENANT = [
   '.env',

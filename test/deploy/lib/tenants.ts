@@ -5,7 +5,7 @@ import { TENANTS_FILE, writeGenerated } from '@otel-stack/tenants';
 import { parseDocument, YAMLSeq } from 'yaml';
 import { repoPath } from './repo';
 
-/** What `tenants:generate` reads and writes, and what kustomize needs to render k8s/. */
+/** What `generate` reads and writes, and what kustomize needs to render k8s/. */
 const GENERATOR_FILES = [
   TENANTS_FILE,
   '.env',
@@ -32,7 +32,7 @@ export function copyWithExtraTenant(): string {
   return dir;
 }
 
-/** copyWithExtraTenant, regenerated: what `./scripts/pnpm tenants:generate` makes of a tenant added. */
+/** copyWithExtraTenant, regenerated: what `./scripts/pnpm generate` makes of a tenant added. */
 export function generatedWithExtraTenant(): { dir: string; changed: string[] } {
   const dir = copyWithExtraTenant();
   return { dir, changed: writeGenerated(dir) };
