@@ -11,9 +11,7 @@ const root = path.resolve(process.argv[2] ?? path.join(__dirname, '..', '..', '.
 try {
   const changed = writeGenerated(root);
   process.stdout.write(
-    changed.length === 0
-      ? 'generate: every file is current\n'
-      : `generate: rewrote\n  ${changed.join('\n  ')}\n`,
+    changed.length === 0 ? 'generate: every file is current\n' : `generate: rewrote\n  ${changed.join('\n  ')}\n`,
   );
 } catch (err) {
   if (!(err instanceof TenantsError)) throw err;

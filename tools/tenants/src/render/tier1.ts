@@ -12,8 +12,7 @@ const NOTE =
   ' collector/README.md "Masking rules" explains the statements.';
 
 export function renderTier1Config(collectorText: string, tier1Text: string): string {
-  const masking = mapAt(parseEditable(collectorText, COLLECTOR_CONFIG_FILE), ['processors'], COLLECTOR_CONFIG_FILE)
-    .items.find((p) => keyOf(p) === MASKING_PROCESSOR)?.value;
+  const masking = parseEditable(collectorText, COLLECTOR_CONFIG_FILE).getIn(['processors', MASKING_PROCESSOR], true);
   if (!isMap(masking)) throw new Error(`${COLLECTOR_CONFIG_FILE}: processors.${MASKING_PROCESSOR} is not a map`);
 
   const doc = parseEditable(tier1Text, TIER1_CONFIG_FILE);
