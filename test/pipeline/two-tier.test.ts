@@ -91,11 +91,6 @@ describe('trace-ID load balancing across two tiers', () => {
       const ids = kept.filter((o) => o.tenant === tenant).map((o) => o.traceId);
       await waitForTraces(pipeline.jaegers[backendOf(tenant)], ids);
     }
-    await waitForTraces(
-      pipeline.jaegers[FALLBACK_BACKEND.id],
-      probes.map((p) => p.traceId),
-      (spans) => spans.length >= 2,
-    );
     // Every decision is made once no collector holds a trace any more; only then is absence meaningful.
     expect(await pipeline.drained(40_000)).toBe(true);
     for (const collector of pipeline.tier2) {
@@ -130,9 +125,15 @@ describe('trace-ID load balancing across two tiers', () => {
   });
 
   it('every trace whose only error is in one of its two services is kept whole', async () => {
+    // Decided already (drained): what is not in the Jaeger within the last exports' time never will be.
+    const stored = await waitForTraces(
+      pipeline.jaegers[FALLBACK_BACKEND.id],
+      probes.map((p) => p.traceId),
+      (spans) => spans.length >= 2,
+      10_000,
+    );
     for (const probe of probes) {
-      const spans = (await locate(pipeline, probe.traceId)).get(FALLBACK_BACKEND.id) ?? [];
-      expect({ trace: probe.traceId, spans: spanIdsOf(spans) }).toEqual({
+      expect({ trace: probe.traceId, spans: spanIdsOf(stored.get(probe.traceId) ?? []) }).toEqual({
         trace: probe.traceId,
         spans: [...probe.spanIds].sort(),
       });
@@ -164,6 +165,7 @@ describe('a tier-2 collector stopped mid-run and started again (same address, sa
   const failing: SentOrder[] = [];
   const approved: SentOrder[] = [];
   const probes: Probe[] = [];
+  const stoppedEndpoint = () => `127.0.0.1:${pipeline.tier2[1]?.options.ports.otlpGrpc}`;
 
   beforeAll(async () => {
     let sending = true;
@@ -171,26 +173,51 @@ describe('a tier-2 collector stopped mid-run and started again (same address, sa
       while (sending) {
         failing.push(await sendOrder(pipeline.baseUrl, TEST_CARDS.failing, 'tenant_a'));
         approved.push(await sendOrder(pipeline.baseUrl, TEST_CARDS.approved, 'tenant_a'));
+        // Its two parts 300 ms apart: some straddle the stop.
         probes.push(await sendProbe(pipeline, 300));
       }
     })();
-    await new Promise((r) => setTimeout(r, 2_000));
+    const pause = () => new Promise((r) => setTimeout(r, 2_000));
+    await pause();
     await pipeline.stopTier2(1);
-    await new Promise((r) => setTimeout(r, 2_000));
+    await pause();
     await pipeline.startTier2(1);
-    await new Promise((r) => setTimeout(r, 2_000));
+    await pause();
     sending = false;
     await load;
     await waitForTraces(
       pipeline.jaegers.tenant_a,
       failing.map((o) => o.traceId),
     );
-    expect(await pipeline.drained(60_000)).toBe(true);
-    for (const c of pipeline.tier1) {
-      const m = await c.metrics();
-      for (const line of c.process?.output ?? []) if (!/Everything is ready|Starting|Started|extension|Setting up/.test(line)) process.stderr.write(`${c.options.name}: ${line.slice(0, 400)}\n`);
-    }
+    expect(await pipeline.drained(40_000)).toBe(true);
   }, 90_000);
+
+  afterAll(async () => {
+    // Measured, not asserted: how many probe traces the restart split (docs/scaling.md quotes such a run).
+    const parts = await Promise.all(
+      probes.map(async (p) => (await pipeline.jaegers[FALLBACK_BACKEND.id].trace(p.traceId))?.length ?? 0),
+    );
+    const count = (n: number) => parts.filter((p) => p === n).length;
+    process.stderr.write(
+      `two-tier restart: ${probes.length} traces with one failing service: ${count(2)} kept whole, ` +
+        `${count(1)} decided on a fragment, ${count(0)} lost\n`,
+    );
+  });
+
+  it('tier 1 kept the stopped collector in its ring and retried its spans until it was back, dropping none', async () => {
+    for (const collector of pipeline.tier1) {
+      const metrics = await collector.metrics();
+      const output = collector.process?.output ?? [];
+      expect({
+        collector: collector.options.name,
+        backends: sumOf(metrics, 'otelcol_loadbalancer_num_backends'),
+        ringUpdates: sumOf(metrics, 'otelcol_loadbalancer_num_backend_updates'),
+        dropped: output.filter((line) => /Dropping data|dropped/i.test(line)),
+      }).toEqual({ collector: collector.options.name, backends: 2, ringUpdates: 1, dropped: [] });
+    }
+    const retried = pipeline.tier1.flatMap((c) => c.process?.output ?? []).filter((line) => /Will retry/.test(line));
+    expect(retried.some((line) => line.includes(`"endpoint": "${stoppedEndpoint()}"`))).toBe(true);
+  });
 
   it('nothing is lost or doubled: every error trace whole in its Jaeger, no span twice', async () => {
     for (const order of failing) {
@@ -210,22 +237,5 @@ describe('a tier-2 collector stopped mid-run and started again (same address, sa
         in: [],
       });
     }
-  });
-
-  it('measured: probe traces decided on a fragment across the restart (reported, not asserted)', async () => {
-    let whole = 0;
-    let fragment = 0;
-    let lost = 0;
-    for (const probe of probes) {
-      const spans = (await locate(pipeline, probe.traceId)).get(FALLBACK_BACKEND.id) ?? [];
-      if (spans.length === 2) whole++;
-      else if (spans.length === 1) fragment++;
-      else lost++;
-    }
-    process.stderr.write(
-      `two-tier restart: ${probes.length} probe traces: ${whole} whole, ${fragment} fragment, ${lost} lost; ` +
-        `${failing.length} error traces, ${approved.length} healthy\n`,
-    );
-    expect(whole + fragment + lost).toBe(probes.length);
   });
 });
