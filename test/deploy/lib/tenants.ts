@@ -12,6 +12,8 @@ const GENERATOR_FILES = [
   'docker-compose.yml',
   'k8s',
   'collector/otel-collector.yaml',
+  'collector/tier1.yaml',
+  'collector/tier2.yaml',
   'collector/kustomization.yaml',
   'tools/tenants/src/backends.ts',
 ];
@@ -19,10 +21,16 @@ const GENERATOR_FILES = [
 /** A tenant that the repository does not have. */
 export const EXTRA_TENANT = { id: 'tenant_new', jaeger: 'jaeger-tenant-new', uiPort: 16699 } as const;
 
-/** A copy of the generator's files in a temporary directory, with EXTRA_TENANT appended to tenants.yaml. */
-export function copyWithExtraTenant(): string {
+/** A copy of the generator's files in a temporary directory. */
+export function copyOfGeneratorFiles(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tenants-'));
   for (const file of GENERATOR_FILES) cpSync(repoPath(file), path.join(dir, file), { recursive: true });
+  return dir;
+}
+
+/** copyOfGeneratorFiles, with EXTRA_TENANT appended to tenants.yaml. */
+export function copyWithExtraTenant(): string {
+  const dir = copyOfGeneratorFiles();
   const tenantsFile = path.join(dir, TENANTS_FILE);
   const doc = parseDocument(readFileSync(tenantsFile, 'utf8'));
   const tenants = doc.get('tenants', true);
