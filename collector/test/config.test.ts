@@ -1,4 +1,4 @@
-// Checks of collector/otel-collector.yaml (and of it merged with the debug overlay) as our distribution resolves it
+// Checks of collector/otel-collector.yaml (merged with the debug overlay, and the two tiers) as our distribution resolves it
 // (`print-config`), for what a run of the real collector cannot show: the native stack and the tests move the
 // listen addresses to loopback, so only this file checks what a container needs (0.0.0.0), the defaults compose and
 // k8s rely on, and sizing rules. Whether the collector accepts the config is validate.test.ts; what it does with
@@ -16,7 +16,10 @@ import {
   pipelines,
   referenced,
   resolvedConfig,
+  STATIC_RESOLVER,
   strings,
+  TIER1_PATH,
+  TIER2_OVERLAY_PATH,
   typeOf,
   type Yaml,
   type YamlMap,
@@ -26,9 +29,12 @@ const MASKING_PROCESSOR = 'transform/pii';
 const base = resolvedConfig([CONFIG_PATH]);
 const withDebug = resolvedConfig([CONFIG_PATH, DEBUG_OVERLAY_PATH]);
 const tenants = readTenants(path.join(__dirname, '..', '..'));
+const tier1 = resolvedConfig([TIER1_PATH, STATIC_RESOLVER]);
+const tier2 = resolvedConfig([CONFIG_PATH, TIER2_OVERLAY_PATH]);
 const VARIANTS: Array<[string, YamlMap]> = [
   ['otel-collector.yaml', base],
   ['otel-collector.yaml + debug.yaml', withDebug],
+  ['tier1.yaml', tier1],
 ];
 
 describe.each(VARIANTS)('%s', (_name, cfg) => {
@@ -192,5 +198,57 @@ describe('debug overlay', () => {
       }
     }
     expect(get(withDebug, 'exporters', 'debug', 'verbosity')).toMatch(/^(basic|normal|detailed)$/i);
+  });
+});
+
+describe('tier 1 (tier1.yaml)', () => {
+  it('masks, then hands each trace to one tier-2 collector by its trace ID', () => {
+    expect(pipelines(tier1)).toEqual([
+      {
+        id: 'traces',
+        receivers: ['otlp'],
+        processors: ['memory_limiter', MASKING_PROCESSOR],
+        exporters: ['loadbalancing'],
+      },
+    ]);
+    expect(get(tier1, 'exporters', 'loadbalancing', 'routing_key')).toBe('traceID');
+  });
+
+  it("its masking, memory limit, receivers, health check and own metrics are otel-collector.yaml's", () => {
+    for (const keys of [
+      ['processors', MASKING_PROCESSOR],
+      ['processors', 'memory_limiter'],
+      ['receivers', 'otlp'],
+      ['extensions', 'health_check'],
+      ['service', 'telemetry'],
+    ]) {
+      expect({ keys, same: get(tier1, ...keys) }).toEqual({ keys, same: get(base, ...keys) });
+    }
+  });
+
+  it('names no tier-2 collector itself: the resolver is the part each deployment adds', () => {
+    expect(get(loadRaw(TIER1_PATH), 'exporters', 'loadbalancing', 'resolver')).toBeUndefined();
+  });
+
+  it('retries per tier-2 collector, not at the load balancer (which would send the parts that arrived again)', () => {
+    const loadbalancing = get(tier1, 'exporters', 'loadbalancing');
+    expect(get(loadbalancing, 'sending_queue')).toBeNull();
+    expect(get(loadbalancing, 'retry_on_failure', 'enabled')).toBe(false);
+    expect(get(loadbalancing, 'protocol', 'otlp', 'retry_on_failure', 'enabled')).toBe(true);
+    expect(isMap(get(loadbalancing, 'protocol', 'otlp', 'sending_queue'))).toBe(true);
+  });
+});
+
+describe('tier 2 (otel-collector.yaml + tier2.yaml)', () => {
+  it('is otel-collector.yaml with one change: traces/in leaves the masking to tier 1', () => {
+    const inPipeline = ['service', 'pipelines', 'traces/in', 'processors'];
+    expect(strings(get(tier2, ...inPipeline))).toEqual(['memory_limiter', 'tail_sampling']);
+    const withoutProcessors = (cfg: YamlMap): Yaml => {
+      const copy = structuredClone(cfg);
+      const pipeline = get(copy, 'service', 'pipelines', 'traces/in');
+      if (isMap(pipeline)) delete pipeline.processors;
+      return copy;
+    };
+    expect(withoutProcessors(tier2)).toEqual(withoutProcessors(base));
   });
 });

@@ -16,6 +16,9 @@ import {
   type Kind,
   referenced,
   resolvedConfig,
+  STATIC_RESOLVER,
+  TIER1_PATH,
+  TIER2_OVERLAY_PATH,
   typeOf,
 } from './lib/config';
 
@@ -33,11 +36,20 @@ const gomods = (kind: string): string[] =>
 const dotEnv = parseDotEnv(read('.env'));
 const imageTag = (variable: string): string | undefined => dotEnv.get(variable)?.split(':')[1];
 
-/** Component types the shipped configs use, by kind (the file and the file with the debug overlay). */
+/**
+ * Component types the shipped configs use, by kind: the file, the file with the debug overlay, and the two tiers
+ * (tier 2 is the file with its overlay).
+ */
 function usedTypes(): Record<Kind, string[]> {
   const used = {} as Record<Kind, Set<string>>;
   for (const kind of KINDS) used[kind] = new Set();
-  for (const files of [[CONFIG_PATH], [CONFIG_PATH, DEBUG_OVERLAY_PATH]]) {
+  const shipped = [
+    [CONFIG_PATH],
+    [CONFIG_PATH, DEBUG_OVERLAY_PATH],
+    [TIER1_PATH, STATIC_RESOLVER],
+    [CONFIG_PATH, TIER2_OVERLAY_PATH],
+  ];
+  for (const files of shipped) {
     const refs = referenced(resolvedConfig(files));
     for (const kind of KINDS) for (const id of refs[kind]) used[kind].add(typeOf(id));
   }

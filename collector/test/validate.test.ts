@@ -1,6 +1,7 @@
 // `otelcol validate` of our collector distribution on every configuration we ship: the file alone, with the debug
-// overlay, and with the environment docker compose and the Kubernetes manifests give it. validate resolves the
-// environment, rejects unknown keys, runs every component's own checks and builds the pipelines (bad OTTL fails).
+// overlay, with the environment docker compose gives it, and the two tiers (alone, and as the Kubernetes manifests
+// run them). validate resolves the environment, rejects unknown keys, runs every component's own checks and builds
+// the pipelines (bad OTTL fails).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -9,7 +10,7 @@ import { BINARIES, requireBinaries } from '@otel-stack/devstack';
 import { environmentOf, loadCompose } from '../../test/deploy/lib/compose';
 import { renderKustomization } from '../../test/deploy/lib/k8s';
 import { EXTRA_TENANT, generatedWithExtraTenant } from '../../test/deploy/lib/tenants';
-import { CONFIG_PATH, DEBUG_OVERLAY_PATH } from './lib/config';
+import { CONFIG_PATH, DEBUG_OVERLAY_PATH, STATIC_RESOLVER, TIER1_PATH, TIER2_OVERLAY_PATH } from './lib/config';
 
 requireBinaries();
 
@@ -46,27 +47,48 @@ describe('otelcol validate', () => {
     expect(validate([CONFIG_PATH], Object.fromEntries(environmentOf(service)))).toEqual(ok);
   });
 
-  it('accepts the ConfigMap and environment of the Kubernetes Deployment', () => {
-    const { objects } = renderKustomization();
-    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'otel-collector');
-    const container = deployment?.spec.template.spec.containers.find(
-      (c: { name: string }) => c.name === 'otel-collector',
-    );
-    const configMapName = deployment?.spec.template.spec.volumes.find((v: { configMap?: unknown }) => v.configMap)
-      ?.configMap.name;
-    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === configMapName);
-    const key = Object.keys(configMap?.data ?? {})[0];
-    if (!container || !configMap || !key) throw new Error('collector Deployment, container or ConfigMap not found');
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'k8s-collector-')), key);
-    writeFileSync(file, configMap.data[key]);
-    const env = Object.fromEntries(
-      (container.env as Array<{ name: string; value?: string }>).flatMap((e) =>
-        e.value === undefined ? [] : [[e.name, e.value]],
-      ),
-    );
-    expect(container.args).toEqual([`--config=/etc/otelcol-contrib/${key}`]);
-    expect(validate([file], env)).toEqual(ok);
+  it('accepts tier 1 with a static list of tier-2 collectors (test/pipeline/two-tier.test.ts)', () => {
+    expect(validate([TIER1_PATH, STATIC_RESOLVER])).toEqual(ok);
   });
+
+  it('refuses tier 1 alone: where tier 2 is, is the part each deployment adds', () => {
+    const result = validate([TIER1_PATH]);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/no resolvers specified/);
+  });
+
+  it('accepts tier 2: otel-collector.yaml merged with tier2.yaml', () => {
+    expect(validate([CONFIG_PATH, TIER2_OVERLAY_PATH])).toEqual(ok);
+  });
+
+  it.each(['otel-collector-tier1', 'otel-collector-tier2'])(
+    'accepts the ConfigMap, arguments and environment of Kubernetes %s',
+    (name) => {
+      const { objects } = renderKustomization();
+      const workload = objects.find((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.metadata.name === name);
+      const pod = workload?.spec.template.spec;
+      const container = pod?.containers.find((c: { name: string }) => c.name === 'otel-collector');
+      const volume = pod?.volumes.find((v: { configMap?: unknown }) => v.configMap);
+      const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume?.configMap.name);
+      const mountPath = container?.volumeMounts.find((m: { name: string }) => m.name === volume?.name)?.mountPath;
+      if (!container || !configMap || !mountPath) throw new Error(`${name}: container, ConfigMap or mount not found`);
+      // The ConfigMap's files in a directory of ours, every --config argument pointing there instead of the mount.
+      const dir = mkdtempSync(path.join(os.tmpdir(), `k8s-${name}-`));
+      for (const [key, text] of Object.entries(configMap.data as Record<string, string>)) {
+        writeFileSync(path.join(dir, key), text);
+      }
+      const configs = (container.args as string[]).map((arg) => {
+        if (!arg.startsWith('--config=')) throw new Error(`${name}: unexpected argument ${arg}`);
+        return arg.slice('--config='.length).replace(`${mountPath}/`, `${dir}/`);
+      });
+      const env = Object.fromEntries(
+        (container.env as Array<{ name: string; value?: string }>).flatMap((e) =>
+          e.value === undefined ? [] : [[e.name, e.value]],
+        ),
+      );
+      expect(validate(configs, env)).toEqual(ok);
+    },
+  );
 
   it(`accepts the config generated from tenants.yaml with one tenant more (${EXTRA_TENANT.id})`, () => {
     const { dir } = generatedWithExtraTenant();

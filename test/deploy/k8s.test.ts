@@ -1,8 +1,10 @@
 /**
  * k8s/: renders with `kubectl kustomize k8s/` (what `kubectl apply -k k8s/` applies), every object is valid for
  * the Kubernetes schemas, and the policy checks hold: probes, resources, Pod Security "restricted", pinned images,
- * PDBs, the network flows, the downward API in OTEL_RESOURCE_ATTRIBUTES, the collector and Jaeger ConfigMaps being
- * the very files docker compose mounts, and a PersistentVolumeClaim of its own for every Jaeger.
+ * PDBs, the network flows, the downward API in OTEL_RESOURCE_ATTRIBUTES, the two collector tiers (tier 1 finding
+ * tier 2 through its headless Service, tier 2's queues on volumes of their own) and their ConfigMaps being the files
+ * of collector/, otel-collector.yaml and the Jaeger config the very files docker compose mounts, and a
+ * PersistentVolumeClaim of its own for every Jaeger.
  */
 import fs from 'node:fs';
 import { namesOf, readTenants, servicesTenants } from '@otel-stack/tenants';
@@ -29,6 +31,8 @@ import {
   ROOT,
   readRepoFile,
   repoPath,
+  TIER1_CONFIG,
+  TIER2_OVERLAY,
 } from './lib/repo';
 
 const NAMESPACE = 'otel-stack';
@@ -62,7 +66,9 @@ type Container = Record<string, any>;
 describeWithKubectl('k8s/ (kubectl kustomize)', () => {
   let objects: K8sObject[] = [];
   const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);
-  const deployments = () => ofKind('Deployment');
+  /** Every workload: the Deployments and collector tier 2's StatefulSet. */
+  const workloads = () => [...ofKind('Deployment'), ...ofKind('StatefulSet')];
+  const workload = (name: string) => workloads().find((w) => w.metadata.name === name);
   const containersOf = (d: K8sObject): Container[] => [
     ...(d.spec.template.spec.initContainers ?? []),
     ...d.spec.template.spec.containers,
@@ -78,10 +84,12 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         `Namespace/${NAMESPACE}`,
-        'ConfigMap/otel-collector-config-<hash>',
+        'ConfigMap/otel-collector-tier1-<hash>',
+        'ConfigMap/otel-collector-tier2-<hash>',
         'ConfigMap/tenancy-<hash>',
-        ...['order-api', 'payment-service', 'otel-collector', ...JAEGERS].flatMap((n) => [
-          `Deployment/${n}`,
+        'StatefulSet/otel-collector-tier2',
+        ...['order-api', 'payment-service', 'otel-collector-tier1', ...JAEGERS].map((n) => `Deployment/${n}`),
+        ...['order-api', 'payment-service', 'otel-collector-tier1', 'otel-collector-tier2', ...JAEGERS].flatMap((n) => [
           `Service/${n}`,
           `PodDisruptionBudget/${n}`,
         ]),
@@ -113,7 +121,7 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
   });
 
   test('every container has startup, readiness and liveness probes on a port it declares', () => {
-    for (const deployment of deployments()) {
+    for (const deployment of workloads()) {
       for (const container of containersOf(deployment)) {
         const where = `${deployment.metadata.name}/${container.name}`;
         const declared = new Set<string | number>(
@@ -140,7 +148,7 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
   });
 
   test('every container has CPU and memory requests and limits, and runtime limits fit under them', () => {
-    for (const deployment of deployments()) {
+    for (const deployment of workloads()) {
       for (const container of containersOf(deployment)) {
         const where = `${deployment.metadata.name}/${container.name}`;
         const { requests = {}, limits = {} } = container.resources ?? {};
@@ -168,7 +176,7 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
   });
 
   test('every pod meets Pod Security "restricted" and has a read-only root filesystem', () => {
-    for (const deployment of deployments()) {
+    for (const deployment of workloads()) {
       const pod = deployment.spec.template.spec;
       expect({
         name: deployment.metadata.name,
@@ -216,7 +224,7 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
   test('every image is pinned, and the versions match the compose stack (.env)', () => {
     const dotEnv = parseDotEnv(readRepoFile('.env'));
     const composeImages = new Set([...dotEnv.entries()].filter(([k]) => k.endsWith('_IMAGE')).map(([, v]) => v));
-    for (const deployment of deployments()) {
+    for (const deployment of workloads()) {
       for (const container of containersOf(deployment)) {
         const image: string = container.image;
         expect({ image, pinned: isPinnedImage(image) }).toEqual({ image, pinned: true });
@@ -226,8 +234,8 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
     }
   });
 
-  test('every Deployment has a PodDisruptionBudget selecting its pods, that never blocks all evictions', () => {
-    for (const deployment of deployments()) {
+  test('every workload has a PodDisruptionBudget selecting its pods, that never blocks all evictions', () => {
+    for (const deployment of workloads()) {
       const labels = deployment.spec.template.metadata.labels;
       const pdbs = ofKind('PodDisruptionBudget').filter((p) => selectorMatches(p.spec.selector, labels));
       expect({ deployment: deployment.metadata.name, pdbs: pdbs.length }).toEqual({
@@ -249,7 +257,7 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
 
   test('every Service selects pods, and targets ports those pods declare', () => {
     for (const service of ofKind('Service')) {
-      const selected = deployments().filter((d) =>
+      const selected = workloads().filter((d) =>
         selectorMatches({ matchLabels: service.spec.selector }, d.spec.template.metadata.labels),
       );
       expect({ service: service.metadata.name, selects: selected.length }).toEqual({
@@ -277,7 +285,7 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
   test('every address in an environment variable points at a Service port that reaches a listening container', () => {
     const collectorPorts = readCollectorFacts().listenPorts;
     const checked: string[] = [];
-    for (const deployment of deployments()) {
+    for (const deployment of workloads()) {
       for (const container of containersOf(deployment)) {
         for (const { name, value } of (container.env ?? []) as Array<{ name: string; value?: string }>) {
           if (value === undefined || !isEndpointVariable(name, value)) continue;
@@ -294,7 +302,7 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
           const servicePort = service?.spec.ports.find((p: { port: number }) => p.port === endpoint.port);
           expect({ where, value, servicePort: servicePort !== undefined }).toEqual({ where, value, servicePort: true });
           // The container behind the Service really listens there (its PORT env, or the component's own config).
-          const target = deployments().find((d) =>
+          const target = workloads().find((d) =>
             selectorMatches({ matchLabels: service?.spec.selector }, d.spec.template.metadata.labels),
           );
           const targetContainer = target?.spec.template.spec.containers[0];
@@ -324,7 +332,7 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
   });
 
   test("the collector config's endpoint defaults point at a Service port with a listening Jaeger, one per backend", () => {
-    const collector = named('Deployment', 'otel-collector')?.spec.template.spec.containers[0];
+    const collector = workload('otel-collector-tier2')?.spec.template.spec.containers[0];
     const set = new Set((collector?.env ?? []).map((e: { name: string }) => e.name));
     for (const backend of tenants.backends) {
       const variable = namesOf(backend).endpointVariable;
@@ -332,7 +340,7 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
       const endpoint = parseEndpoint(fallback);
       const service = named('Service', endpoint?.host ?? '');
       const servicePort = service?.spec.ports.find((p: { port: number }) => p.port === endpoint?.port);
-      const target = deployments().find((d) =>
+      const target = workloads().find((d) =>
         selectorMatches({ matchLabels: service?.spec.selector }, d.spec.template.metadata.labels),
       );
       const containerPort = target?.spec.template.spec.containers[0].ports.find(
@@ -348,7 +356,7 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
   });
 
   test('no environment value restates a default; PORT equals it, TENANTS (ConfigMap tenancy) is tenants.yaml', () => {
-    for (const deployment of deployments()) {
+    for (const deployment of workloads()) {
       const name = deployment.metadata.name;
       for (const container of containersOf(deployment)) {
         const env = new Map<string, string>(
@@ -399,13 +407,13 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
     }
   });
 
-  test('network policies: only order-api is reachable from outside; only our services reach the collector; only the collector reaches the Jaegers', () => {
+  test('network policies: only order-api is reachable from outside; only our services reach tier 1, only tier 1 reaches tier 2, only tier 2 the Jaegers', () => {
     const policies = ofKind('NetworkPolicy');
     const namespaceLabels = { 'kubernetes.io/metadata.name': NAMESPACE };
     const pod = (name: string): Endpoint => {
-      const deployment = named('Deployment', name);
-      if (!deployment) throw new Error(`no Deployment ${name}`);
-      return { namespace: NAMESPACE, namespaceLabels, labels: deployment.spec.template.metadata.labels };
+      const found = workload(name);
+      if (!found) throw new Error(`no workload ${name}`);
+      return { namespace: NAMESPACE, namespaceLabels, labels: found.spec.template.metadata.labels };
     };
     const stranger: Endpoint = { namespace: NAMESPACE, namespaceLabels, labels: { app: 'debug-shell' } };
     const otherNamespace: Endpoint = {
@@ -413,24 +421,34 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
       namespaceLabels: { 'kubernetes.io/metadata.name': 'default' },
       labels: { 'app.kubernetes.io/name': 'order-api' },
     };
+    const [tier1, tier2] = ['otel-collector-tier1', 'otel-collector-tier2'];
     const jaegers = JAEGERS;
     const flows: Array<[string, Endpoint | 'external', string, number, boolean]> = [
       ['outside -> order-api:8080', 'external', 'order-api', 8080, true],
       ['other namespace -> order-api:8080', otherNamespace, 'order-api', 8080, true],
       ['order-api -> payment-service:50051', pod('order-api'), 'payment-service', 50051, true],
-      ['order-api -> otel-collector:4317', pod('order-api'), 'otel-collector', 4317, true],
-      ['payment-service -> otel-collector:4317', pod('payment-service'), 'otel-collector', 4317, true],
-      ...jaegers.map((j): [string, Endpoint, string, number, boolean] => [
-        `otel-collector -> ${j}:4317`,
-        pod('otel-collector'),
-        j,
-        4317,
-        true,
-      ]),
+      ...['order-api', 'payment-service'].flatMap(
+        (service): Array<[string, Endpoint, string, number, boolean]> => [
+          [`${service} -> ${tier1}:4317`, pod(service), tier1, 4317, true],
+          [`${service} -> ${tier2}:4317 (bypassing the masking)`, pod(service), tier2, 4317, false],
+        ],
+      ),
+      [`${tier1} -> ${tier2}:4317`, pod(tier1), tier2, 4317, true],
+      ...jaegers.flatMap(
+        (j): Array<[string, Endpoint, string, number, boolean]> => [
+          [`${tier2} -> ${j}:4317`, pod(tier2), j, 4317, true],
+          [`${tier1} -> ${j}:4317 (bypassing tail sampling and routing)`, pod(tier1), j, 4317, false],
+        ],
+      ),
       ['outside -> payment-service:50051', 'external', 'payment-service', 50051, false],
-      ['outside -> otel-collector:4317', 'external', 'otel-collector', 4317, false],
-      ['other namespace -> otel-collector:4317', otherNamespace, 'otel-collector', 4317, false],
-      ['stranger pod -> otel-collector:4317', stranger, 'otel-collector', 4317, false],
+      ...[tier1, tier2].flatMap(
+        (tier): Array<[string, Endpoint | 'external', string, number, boolean]> => [
+          [`outside -> ${tier}:4317`, 'external', tier, 4317, false],
+          [`other namespace -> ${tier}:4317`, otherNamespace, tier, 4317, false],
+          [`stranger pod -> ${tier}:4317`, stranger, tier, 4317, false],
+        ],
+      ),
+      [`${tier2} -> ${tier1}:4317`, pod(tier2), tier1, 4317, false],
       ['stranger pod -> payment-service:50051', stranger, 'payment-service', 50051, false],
       ['payment-service -> order-api:8080', pod('payment-service'), 'order-api', 8080, false],
       ...jaegers.flatMap(
@@ -450,31 +468,90 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
     expect(verdicts).toEqual(flows.map(([flow, , , , allowed]) => [flow, allowed]));
   });
 
-  test(`the collector ConfigMap is ${COLLECTOR_CONFIG}, byte for byte, mounted where --config points`, () => {
-    const configMaps = ofKind('ConfigMap').filter((c) => c.metadata.name.startsWith('otel-collector-config'));
-    expect(configMaps).toHaveLength(1);
-    const configMap = configMaps[0] as K8sObject;
-    expect(Object.keys(configMap.data)).toEqual(['config.yaml']);
-    expect(Buffer.from(configMap.data['config.yaml'], 'utf8').equals(fs.readFileSync(repoPath(COLLECTOR_CONFIG)))).toBe(
-      true,
-    );
+  /** Each tier's ConfigMap: what it holds, and from which files of collector/. */
+  const TIER_CONFIGS: Array<[string, Record<string, string>]> = [
+    ['otel-collector-tier1', { 'tier1.yaml': TIER1_CONFIG }],
+    ['otel-collector-tier2', { 'config.yaml': COLLECTOR_CONFIG, 'tier2.yaml': TIER2_OVERLAY }],
+  ];
 
-    const pod = named('Deployment', 'otel-collector')?.spec.template.spec;
-    const container = pod?.containers[0];
-    const configArg: string =
-      container?.args.find((a: string) => a.startsWith('--config='))?.slice('--config='.length) ?? '';
-    const volume = pod?.volumes.find(
-      (v: { configMap?: { name: string } }) => v.configMap?.name === configMap.metadata.name,
-    );
-    expect(volume).toBeDefined();
-    const mount = container?.volumeMounts.find((m: { name: string }) => m.name === volume?.name);
-    const item = volume?.configMap.items?.find((i: { key: string }) => i.key === 'config.yaml');
-    expect(`${mount?.mountPath}/${item?.path ?? 'config.yaml'}`).toBe(configArg);
-    // The file_storage directory is a writable volume.
+  test.each(TIER_CONFIGS)(
+    '%s: its ConfigMap is the files of collector/, byte for byte, mounted where every --config points',
+    (name, files) => {
+      const configMaps = ofKind('ConfigMap').filter((c) => c.metadata.name.replace(/-[a-z0-9]{10}$/, '') === name);
+      expect(configMaps).toHaveLength(1);
+      const configMap = configMaps[0] as K8sObject;
+      expect(Object.keys(configMap.data).sort()).toEqual(Object.keys(files).sort());
+      for (const [key, file] of Object.entries(files)) {
+        expect({
+          key,
+          file,
+          same: Buffer.from(configMap.data[key], 'utf8').equals(fs.readFileSync(repoPath(file))),
+        }).toEqual({
+          key,
+          file,
+          same: true,
+        });
+      }
+
+      const pod = workload(name)?.spec.template.spec;
+      const container = pod?.containers[0];
+      const volume = pod?.volumes.find(
+        (v: { configMap?: { name: string } }) => v.configMap?.name === configMap.metadata.name,
+      );
+      const mount = container?.volumeMounts.find((m: { name: string }) => m.name === volume?.name);
+      const configFiles: string[] = (container?.args ?? [])
+        .filter((a: string) => a.startsWith('--config=') && !a.startsWith('--config=yaml:'))
+        .map((a: string) => a.slice('--config='.length));
+      expect(configFiles.sort()).toEqual(
+        Object.keys(files)
+          .map((key) => `${mount?.mountPath}/${key}`)
+          .sort(),
+      );
+    },
+  );
+
+  test("tier 2's file_storage directory is a volume of its own per replica (volumeClaimTemplates), writable for uid 10001", () => {
+    const statefulSet = workload('otel-collector-tier2');
+    const container = statefulSet?.spec.template.spec.containers[0];
     const storage =
       container?.env.find((e: { name: string }) => e.name === 'COLLECTOR_STORAGE_DIR')?.value ??
       readCollectorFacts().storageDir;
-    expect(container?.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain(storage);
+    const mount = container?.volumeMounts.find((m: { mountPath: string }) => m.mountPath === storage);
+    const claims = (statefulSet?.spec.volumeClaimTemplates ?? []).map((c: K8sObject) => c.metadata.name);
+    expect({ mount: mount?.name, claimed: claims.includes(mount?.name) }).toEqual({ mount: 'queue', claimed: true });
+    expect(statefulSet?.spec.template.spec.volumes.map((v: { name: string }) => v.name)).not.toContain('queue');
+    expect(statefulSet?.spec.template.spec.securityContext.fsGroup).toBe(10001);
+  });
+
+  test('tier 1 finds tier 2 through the DNS of a headless Service that selects exactly the tier-2 pods, on their OTLP port', () => {
+    const args: string[] = workload('otel-collector-tier1')?.spec.template.spec.containers[0].args ?? [];
+    const prefix = '--config=yaml:exporters::loadbalancing::resolver::dns::hostname: ';
+    const resolvers = args.filter((a) => a.startsWith('--config=yaml:exporters::loadbalancing::resolver::'));
+    expect(resolvers).toEqual([
+      expect.stringMatching(/^--config=yaml:exporters::loadbalancing::resolver::dns::hostname: /),
+    ]);
+    const hostname = resolvers[0]?.slice(prefix.length) ?? '';
+    const service = named('Service', hostname);
+    const statefulSet = workload('otel-collector-tier2');
+    expect({ clusterIP: service?.spec.clusterIP, serviceName: statefulSet?.spec.serviceName }).toEqual({
+      clusterIP: 'None',
+      serviceName: hostname,
+    });
+    expect(selectorMatches({ matchLabels: service?.spec.selector }, statefulSet?.spec.template.metadata.labels)).toBe(
+      true,
+    );
+    // The resolver's default port (collector/tier1.yaml sets none) is the tier-2 pods' OTLP/gRPC port.
+    const grpc = statefulSet?.spec.template.spec.containers[0].ports.find(
+      (p: { name: string }) => p.name === 'otlp-grpc',
+    );
+    expect(grpc?.containerPort).toBe(4317);
+    expect(service?.spec.ports.map((p: { port: number }) => p.port)).toEqual([4317]);
+  });
+
+  test('both tiers run more than one replica', () => {
+    for (const name of ['otel-collector-tier1', 'otel-collector-tier2']) {
+      expect({ name, replicas: workload(name)?.spec.replicas }).toEqual({ name, replicas: 2 });
+    }
   });
 
   test(`every Jaeger runs its own ConfigMap, ${JAEGER_CONFIG} byte for byte, mounted where --config points`, () => {

@@ -1,8 +1,9 @@
 /**
- * tenants.yaml and the files generated from it: every one is current, and a tenant added to tenants.yaml reaches the
- * collector config, docker compose, Kubernetes and the dev tooling through `./scripts/pnpm tenants:generate` alone.
+ * tenants.yaml and the files generated from it (and tier 1's copy of the collector's masking): every one is current,
+ * and a tenant added to tenants.yaml reaches the collector config, docker compose, Kubernetes and the dev tooling
+ * through `./scripts/pnpm generate` alone.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { namesOf, parseTenants, readTenants, staleFiles, TENANT_BACKENDS, writeGenerated } from '@otel-stack/tenants';
 import YAML from 'yaml';
@@ -10,9 +11,9 @@ import { environmentOf, loadCompose } from './lib/compose';
 import { readJaegerFacts } from './lib/jaeger-config';
 import { kubectlAvailable, renderKustomization } from './lib/k8s';
 import { ROOT } from './lib/repo';
-import { copyWithExtraTenant, EXTRA_TENANT, generatedWithExtraTenant } from './lib/tenants';
+import { copyOfGeneratorFiles, copyWithExtraTenant, EXTRA_TENANT, generatedWithExtraTenant } from './lib/tenants';
 
-const FIX = 'edit tenants.yaml, then run ./scripts/pnpm tenants:generate';
+const FIX = "edit tenants.yaml or otel-collector.yaml's transform/pii, then run ./scripts/pnpm generate";
 /** Every file a tenant added to tenants.yaml changes, tenants.yaml aside. */
 const CHANGED_BY_A_TENANT = [
   '.env',
@@ -43,6 +44,23 @@ describe('tenants.yaml', () => {
 
   test('the check fails while a change to tenants.yaml is not generated', () => {
     expect(staleFiles(copyWithExtraTenant()).sort()).toEqual(CHANGED_BY_A_TENANT);
+  });
+
+  test.each([
+    ['collector/otel-collector.yaml', 'its masking changed and not copied to tier 1'],
+    ['collector/tier1.yaml', "tier 1's copy of the masking edited by hand"],
+  ])('the check fails while %s has %s', (file, _what) => {
+    const dir = copyOfGeneratorFiles();
+    const edited = path.join(dir, file);
+    const text = readFileSync(edited, 'utf8');
+    const statement = `'delete_key(span.attributes, "user.email")'`;
+    expect(text).toContain(statement);
+    writeFileSync(edited, text.replace(statement, `'delete_key(span.attributes, "user.phone")'`));
+    expect(staleFiles(dir)).toEqual(['collector/tier1.yaml']);
+    expect(writeGenerated(dir)).toEqual(['collector/tier1.yaml']);
+    expect(readFileSync(path.join(dir, 'collector/tier1.yaml'), 'utf8')).toContain(
+      file === 'collector/tier1.yaml' ? statement : `"user.phone")'`,
+    );
   });
 
   test.each([

@@ -10,6 +10,11 @@ import { parse } from 'yaml';
 export const COLLECTOR_DIR = join(__dirname, '..', '..');
 export const CONFIG_PATH = join(COLLECTOR_DIR, 'otel-collector.yaml');
 export const DEBUG_OVERLAY_PATH = join(COLLECTOR_DIR, 'debug.yaml');
+export const TIER1_PATH = join(COLLECTOR_DIR, 'tier1.yaml');
+export const TIER2_OVERLAY_PATH = join(COLLECTOR_DIR, 'tier2.yaml');
+/** The --config source that lists tier-2 collectors for tier 1 without cluster DNS (as the loopback test does). */
+export const STATIC_RESOLVER =
+  'yaml:exporters::loadbalancing::resolver::static::hostnames: [127.0.0.1:14317, 127.0.0.1:24317]';
 
 export type Yaml = string | number | boolean | null | Yaml[] | { [key: string]: Yaml };
 export type YamlMap = { [key: string]: Yaml };

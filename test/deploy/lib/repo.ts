@@ -14,6 +14,9 @@ export function readRepoFile(...parts: string[]): string {
 
 /** The collector config both deployments use (also what collector/test checks). */
 export const COLLECTOR_CONFIG = 'collector/otel-collector.yaml';
+/** The two-tier collector Kubernetes runs: tier 1's config, and tier 2's overlay over COLLECTOR_CONFIG. */
+export const TIER1_CONFIG = 'collector/tier1.yaml';
+export const TIER2_OVERLAY = 'collector/tier2.yaml';
 
 /** A pinned image reference: an explicit version tag (x.y.z, optionally with a suffix) or a digest; never latest. */
 export function isPinnedImage(image: string): boolean {

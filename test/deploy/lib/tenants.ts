@@ -5,13 +5,15 @@ import { TENANTS_FILE, writeGenerated } from '@otel-stack/tenants';
 import { parseDocument, YAMLSeq } from 'yaml';
 import { repoPath } from './repo';
 
-/** What `tenants:generate` reads and writes, and what kustomize needs to render k8s/. */
+/** What `generate` reads and writes, and what kustomize needs to render k8s/. */
 const GENERATOR_FILES = [
   TENANTS_FILE,
   '.env',
   'docker-compose.yml',
   'k8s',
   'collector/otel-collector.yaml',
+  'collector/tier1.yaml',
+  'collector/tier2.yaml',
   'collector/kustomization.yaml',
   'jaeger/kustomization.yaml',
   'jaeger/config.yaml',
@@ -21,10 +23,16 @@ const GENERATOR_FILES = [
 /** A tenant that the repository does not have. */
 export const EXTRA_TENANT = { id: 'tenant_new', jaeger: 'jaeger-tenant-new', uiPort: 16699 } as const;
 
-/** A copy of the generator's files in a temporary directory, with EXTRA_TENANT appended to tenants.yaml. */
-export function copyWithExtraTenant(): string {
+/** A copy of the generator's files in a temporary directory. */
+export function copyOfGeneratorFiles(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tenants-'));
   for (const file of GENERATOR_FILES) cpSync(repoPath(file), path.join(dir, file), { recursive: true });
+  return dir;
+}
+
+/** copyOfGeneratorFiles, with EXTRA_TENANT appended to tenants.yaml. */
+export function copyWithExtraTenant(): string {
+  const dir = copyOfGeneratorFiles();
   const tenantsFile = path.join(dir, TENANTS_FILE);
   const doc = parseDocument(readFileSync(tenantsFile, 'utf8'));
   const tenants = doc.get('tenants', true);
@@ -34,7 +42,7 @@ export function copyWithExtraTenant(): string {
   return dir;
 }
 
-/** copyWithExtraTenant, regenerated: what `./scripts/pnpm tenants:generate` makes of a tenant added. */
+/** copyWithExtraTenant, regenerated: what `./scripts/pnpm generate` makes of a tenant added. */
 export function generatedWithExtraTenant(): { dir: string; changed: string[] } {
   const dir = copyWithExtraTenant();
   return { dir, changed: writeGenerated(dir) };

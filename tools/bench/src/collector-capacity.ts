@@ -14,7 +14,7 @@
  * highest sustained rate is a lower bound; CPU per span is the number that transfers to other machines.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Collector, freePort, sumOf } from '@otel-stack/devstack';
@@ -46,19 +46,14 @@ function arg(name: string, fallback: string): string {
 
 const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 
-/** The shipped pipeline without the masking processor: lists are replaced when configs merge. */
-const NOMASK_OVERLAY = 'service:\n  pipelines:\n    traces/in:\n      processors: [memory_limiter, tail_sampling]\n';
+const CONFIG = path.resolve(__dirname, '../../../collector/otel-collector.yaml');
+/** The shipped pipeline without the masking processor (lists are replaced when config sources merge). */
+const NOMASK = 'yaml:service::pipelines::traces/in::processors: [memory_limiter, tail_sampling]';
 
 async function measure(variant: string, rate: number, warmup: number, window: number, dir: string): Promise<Step> {
   const sinks = [new NullReceiver(), new NullReceiver(), new NullReceiver()];
   await Promise.all(sinks.map((s) => s.start()));
   const [a, b, d] = sinks.map((s) => s.endpoint.replace('http://', ''));
-  const overlays: string[] = [];
-  if (variant === 'nomask') {
-    const file = path.join(dir, 'nomask.yaml');
-    writeFileSync(file, NOMASK_OVERLAY);
-    overlays.push(file);
-  }
   const storage = mkdtempSync(path.join(dir, `queue-${variant}-${rate}-`));
   const collector = new Collector({
     ports: {
@@ -75,7 +70,7 @@ async function measure(variant: string, rate: number, warmup: number, window: nu
       COLLECTOR_STORAGE_DIR: storage,
       TAIL_SAMPLING_PERCENTAGE: '100',
     },
-    overlays,
+    configs: variant === 'nomask' ? [CONFIG, NOMASK] : [CONFIG],
   });
   await collector.start();
   const pid = collector.process?.child.pid;

@@ -5,6 +5,9 @@ import { waitHealthy } from './jaeger';
 import { ManagedProcess, track } from './processes';
 
 export const COLLECTOR_CONFIG = path.join(ROOT, 'collector/otel-collector.yaml');
+/** The two-tier collector (docs/scaling.md): tier 1's config, and the overlay tier 2 merges over COLLECTOR_CONFIG. */
+export const TIER1_CONFIG = path.join(ROOT, 'collector/tier1.yaml');
+export const TIER2_OVERLAY = path.join(ROOT, 'collector/tier2.yaml');
 
 export interface CollectorPorts {
   readonly otlpGrpc: number;
@@ -18,16 +21,22 @@ export interface CollectorOptions {
   readonly ports: CollectorPorts;
   /** Values for the config's variables: JAEGER_*_ENDPOINT, COLLECTOR_STORAGE_DIR, TAIL_SAMPLING_PERCENTAGE. */
   readonly env: Record<string, string>;
-  /** More config files merged over the main one (e.g. collector/debug.yaml). */
-  readonly overlays?: readonly string[];
+  /**
+   * The --config sources, merged in this order: files, or inline `yaml:` sources (default: COLLECTOR_CONFIG alone;
+   * e.g. with collector/debug.yaml after it).
+   */
+  readonly configs?: readonly string[];
+  /** The process name in logs and errors (default otel-collector). */
+  readonly name?: string;
   /** See StartOptions.ownProcessGroup. */
   readonly ownProcessGroup?: boolean;
 }
 
 /**
- * The listen addresses of collector/otel-collector.yaml moved to loopback ports: the only thing the native stack
- * and the tests change. The file binds 0.0.0.0 (what a container needs); `--set` overrides those keys and nothing
- * else, so every processor, route and exporter runs exactly as in compose and Kubernetes.
+ * The listen addresses of collector/otel-collector.yaml (and tier1.yaml, which has the same) moved to loopback ports:
+ * the only thing the native stack and the tests change. The files bind 0.0.0.0 (what a container needs); `--set`
+ * overrides those keys and nothing else, so every processor, route and exporter runs exactly as in compose and
+ * Kubernetes.
  */
 export function listenOverrides(ports: CollectorPorts): string[] {
   return [
@@ -66,7 +75,7 @@ export function sumOf(metrics: CollectorMetrics, name: string, where: Record<str
     .reduce((sum, s) => sum + s.value, 0);
 }
 
-/** Our collector distribution (collector/builder-config.yaml) running collector/otel-collector.yaml. */
+/** Our collector distribution (collector/builder-config.yaml) running collector/otel-collector.yaml, or a tier. */
 export class Collector {
   readonly options: CollectorOptions;
   #process: ManagedProcess | undefined;
@@ -88,7 +97,7 @@ export class Collector {
   }
 
   async start(): Promise<void> {
-    const configs = [COLLECTOR_CONFIG, ...(this.options.overlays ?? [])].map((file) => `--config=${file}`);
+    const configs = (this.options.configs ?? [COLLECTOR_CONFIG]).map((source) => `--config=${source}`);
     const child = spawn(BINARIES.collector, [...configs, ...listenOverrides(this.options.ports)], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...this.options.env },
@@ -96,7 +105,7 @@ export class Collector {
       detached: this.options.ownProcessGroup ?? false,
     });
     track(child);
-    this.#process = new ManagedProcess('otel-collector', child);
+    this.#process = new ManagedProcess(this.options.name ?? 'otel-collector', child);
     await waitHealthy(this.#process, `http://127.0.0.1:${this.options.ports.health}/`);
   }
 

@@ -18,3 +18,4 @@ export {
 export { freePort, isListening, RunningService, startService, unusedPort } from './processes';
 export { type Stack, startStack, withStack } from './stack';
 export { STACK_PORT_VARIABLES } from './stack-ports';
+export { startTwoTier, type TwoTierOptions, type TwoTierPipeline } from './two-tier';

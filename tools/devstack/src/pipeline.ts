@@ -12,10 +12,10 @@ export const BACKENDS = TENANT_BACKENDS.map((b) => b.id);
 export type Backend = (typeof BACKENDS)[number];
 
 /** The tenants the services accept (their TENANTS): every backend but the fallback. */
-const SERVICE_TENANTS = servicesTenants(TENANT_BACKENDS);
+export const SERVICE_TENANTS = servicesTenants(TENANT_BACKENDS);
 
 /** One value per backend (Object.fromEntries cannot know that every backend is a key). */
-function byBackend<T>(value: (backend: TenantBackend) => T): Record<Backend, T> {
+export function byBackend<T>(value: (backend: TenantBackend) => T): Record<Backend, T> {
   return Object.fromEntries(TENANT_BACKENDS.map((b) => [b.id, value(b)])) as Record<Backend, T>;
 }
 
@@ -41,7 +41,8 @@ export interface PipelineOptions {
   readonly ownProcessGroup?: boolean;
 }
 
-async function freePipelinePorts(): Promise<PipelinePorts> {
+/** Free loopback ports for one Jaeger per backend. */
+export async function freeJaegerPorts(): Promise<Record<Backend, JaegerPorts>> {
   const jaegers = {} as Record<Backend, JaegerPorts>;
   for (const backend of BACKENDS) {
     jaegers[backend] = {
@@ -51,18 +52,53 @@ async function freePipelinePorts(): Promise<PipelinePorts> {
       health: await freePort(),
     };
   }
+  return jaegers;
+}
+
+/** Free loopback ports for one collector. */
+export async function freeCollectorPorts(): Promise<CollectorPorts> {
+  return {
+    otlpGrpc: await freePort(),
+    otlpHttp: await freePort(),
+    health: await freePort(),
+    metrics: await freePort(),
+    pprof: await freePort(),
+  };
+}
+
+async function freePipelinePorts(): Promise<PipelinePorts> {
   return {
     orderApi: await freePort(),
     payment: await freePort(),
-    collector: {
-      otlpGrpc: await freePort(),
-      otlpHttp: await freePort(),
-      health: await freePort(),
-      metrics: await freePort(),
-      pprof: await freePort(),
-    },
-    jaegers,
+    collector: await freeCollectorPorts(),
+    jaegers: await freeJaegerPorts(),
   };
+}
+
+/** The collector environment that points every tenant's exporter at its Jaeger. */
+export function jaegerEndpoints(jaegers: Readonly<Record<Backend, Jaeger>>): Record<string, string> {
+  return Object.fromEntries(TENANT_BACKENDS.map((b) => [namesOf(b).endpointVariable, jaegers[b.id].otlpEndpoint]));
+}
+
+/**
+ * Waits until every collector holds no trace in tail sampling (it decides `decision_wait` after a trace's first
+ * span) and its exporters' queues are empty, i.e. everything they accepted is in a Jaeger. False on timeout.
+ */
+export async function collectorsDrained(collectors: readonly Collector[], timeoutMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  const drained = async (collector: Collector): Promise<boolean> => {
+    const metrics = await collector.metrics().catch(() => undefined);
+    return (
+      metrics !== undefined &&
+      sumOf(metrics, 'otelcol_processor_tail_sampling_sampling_traces_on_memory') === 0 &&
+      sumOf(metrics, 'otelcol_exporter_queue_size') === 0
+    );
+  };
+  while (Date.now() < deadline) {
+    if ((await Promise.all(collectors.map(drained))).every(Boolean)) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
 }
 
 /**
@@ -99,12 +135,9 @@ export class Pipeline {
 
   /** A collector on the same ports and storage (to start one again after stopping it). */
   newCollector(): Collector {
-    const endpoints = Object.fromEntries(
-      TENANT_BACKENDS.map((b) => [namesOf(b).endpointVariable, this.jaegers[b.id].otlpEndpoint]),
-    );
     return new Collector({
       ports: this.ports.collector,
-      env: { ...endpoints, COLLECTOR_STORAGE_DIR: this.storageDir, ...this.#options.collector },
+      env: { ...jaegerEndpoints(this.jaegers), COLLECTOR_STORAGE_DIR: this.storageDir, ...this.#options.collector },
       ownProcessGroup: this.#options.ownProcessGroup ?? false,
     });
   }
@@ -153,24 +186,9 @@ export class Pipeline {
     });
   }
 
-  /**
-   * Waits until the collector holds no trace in tail sampling (it decides `decision_wait` after a trace's first
-   * span) and its exporters' queues are empty, i.e. everything it accepted is in a Jaeger. False on timeout.
-   */
+  /** See collectorsDrained. */
   async drained(timeoutMs = 30_000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const metrics = await this.collector.metrics().catch(() => undefined);
-      if (
-        metrics &&
-        sumOf(metrics, 'otelcol_processor_tail_sampling_sampling_traces_on_memory') === 0 &&
-        sumOf(metrics, 'otelcol_exporter_queue_size') === 0
-      ) {
-        return true;
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    return false;
+    return collectorsDrained([this.collector], timeoutMs);
   }
 
   /**

@@ -5,20 +5,26 @@ import { COLLECTOR_CONFIG_FILE, renderCollectorConfig } from './render/collector
 import { COMPOSE_FILE, renderCompose } from './render/compose';
 import { DOTENV_FILE, renderDotEnv } from './render/dotenv';
 import { K8S_TENANTS_DIR, renderK8sTenants } from './render/k8s';
+import { renderTier1Config, TIER1_CONFIG_FILE } from './render/tier1';
 import { readTenants, type Tenants } from './tenants';
 
 export interface Generated {
-  /** Every generated file, by path from the repository root, with the content tenants.yaml gives it. */
+  /** Every generated file, by path from the repository root, with the content it must have. */
   readonly files: ReadonlyMap<string, string>;
   /** Directories of k8s/tenants/ for backends tenants.yaml no longer lists. */
   readonly obsolete: readonly string[];
 }
 
-/** What every file that lists tenants must contain, for the checkout at `root`. */
+/**
+ * What every generated file must contain, for the checkout at `root`: the files that list tenants (from
+ * tenants.yaml) and tier 1's copy of the masking processor (from collector/otel-collector.yaml).
+ */
 export function generate(root: string, tenants: Tenants = readTenants(root)): Generated {
   const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
+  const collectorConfig = renderCollectorConfig(tenants, read(COLLECTOR_CONFIG_FILE));
   const files = new Map<string, string>([
-    [COLLECTOR_CONFIG_FILE, renderCollectorConfig(tenants, read(COLLECTOR_CONFIG_FILE))],
+    [COLLECTOR_CONFIG_FILE, collectorConfig],
+    [TIER1_CONFIG_FILE, renderTier1Config(collectorConfig, read(TIER1_CONFIG_FILE))],
     [COMPOSE_FILE, renderCompose(tenants, read(COMPOSE_FILE))],
     [DOTENV_FILE, renderDotEnv(tenants, read(DOTENV_FILE))],
     ...renderK8sTenants(tenants),
@@ -37,7 +43,7 @@ const differs = (root: string, [file, content]: [string, string]): boolean => {
   return !existsSync(full) || readFileSync(full, 'utf8') !== content;
 };
 
-/** The generated files that are not what tenants.yaml gives: missing, different or obsolete. */
+/** The generated files that are not what their sources give: missing, different or obsolete. */
 export function staleFiles(root: string): string[] {
   const { files, obsolete } = generate(root);
   return [...[...files].filter((entry) => differs(root, entry)).map(([file]) => file), ...obsolete];

@@ -6,7 +6,7 @@ export type TenantBackend = (typeof TENANT_BACKENDS)[number];
 
 function fallbackOf(backends: readonly TenantBackend[]): TenantBackend {
   const fallback = backends.find((b) => b.fallback);
-  if (!fallback) throw new Error('tools/tenants/src/backends.ts has no fallback: run ./scripts/pnpm tenants:generate');
+  if (!fallback) throw new Error('tools/tenants/src/backends.ts has no fallback: run ./scripts/pnpm generate');
   return fallback;
 }
 

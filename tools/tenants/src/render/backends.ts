@@ -8,7 +8,7 @@ export function renderBackends(tenants: Tenants): string {
     (b) => `  { id: '${b.id}', jaeger: '${b.jaeger}', uiPort: ${b.uiPort}, fallback: ${b.fallback} },`,
   );
   return [
-    '// Generated from tenants.yaml by `./scripts/pnpm tenants:generate`: edit tenants.yaml, then run it.',
+    '// Generated from tenants.yaml by `./scripts/pnpm generate`: edit tenants.yaml, then run it.',
     '// Code that names a backend (`pipeline.jaegers.tenant_a`) needs the ids as literal types, which a file read at',
     '// runtime cannot give; test/deploy/tenants.test.ts fails while this copy differs from tenants.yaml.',
     "import type { Backend } from './tenants';",

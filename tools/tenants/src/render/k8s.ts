@@ -5,7 +5,7 @@ import { type Backend, servicesTenants, type Tenants } from '../tenants';
 
 export const K8S_TENANTS_DIR = 'k8s/tenants';
 
-const HEADER = '# Generated from tenants.yaml by `./scripts/pnpm tenants:generate`: edit tenants.yaml, then run it.\n';
+const HEADER = '# Generated from tenants.yaml by `./scripts/pnpm generate`: edit tenants.yaml, then run it.\n';
 const KUSTOMIZATION = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
 
 const yaml = (what: string, value: unknown): string => `${HEADER}# ${what}\n${stringify(value, { lineWidth: 0 })}`;
