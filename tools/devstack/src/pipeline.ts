@@ -205,14 +205,20 @@ export class Pipeline {
   }
 }
 
-export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
-  requireBinaries();
-  const pipeline = new Pipeline(options.ports ?? (await freePipelinePorts()), options);
+/** Starts what `stack` runs, or stops whatever of it did start and rethrows: a failed start leaves nothing behind. */
+export async function startedOrStopped<T extends { start(): Promise<void>; stop(): Promise<void> }>(
+  stack: T,
+): Promise<T> {
   try {
-    await pipeline.start();
+    await stack.start();
   } catch (err) {
-    await pipeline.stop();
+    await stack.stop();
     throw err;
   }
-  return pipeline;
+  return stack;
+}
+
+export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
+  requireBinaries();
+  return startedOrStopped(new Pipeline(options.ports ?? (await freePipelinePorts()), options));
 }

@@ -13,6 +13,7 @@ import {
   freeJaegerPorts,
   jaegerEndpoints,
   SERVICE_TENANTS,
+  startedOrStopped,
 } from './pipeline';
 import { type ManagedProcess, type RunningService, startService } from './processes';
 
@@ -154,17 +155,12 @@ export async function startTwoTier(options: TwoTierOptions = {}): Promise<TwoTie
     return all;
   };
   const jaegerPorts = await freeJaegerPorts();
-  const pipeline = new TwoTierPipeline(
-    byBackend((b) => new Jaeger(b.id, jaegerPorts[b.id])),
-    await ports(options.tier2Replicas ?? 2),
-    await ports(options.tier1Replicas ?? 2),
-    options,
+  return startedOrStopped(
+    new TwoTierPipeline(
+      byBackend((b) => new Jaeger(b.id, jaegerPorts[b.id])),
+      await ports(options.tier2Replicas ?? 2),
+      await ports(options.tier1Replicas ?? 2),
+      options,
+    ),
   );
-  try {
-    await pipeline.start();
-  } catch (err) {
-    await pipeline.stop();
-    throw err;
-  }
-  return pipeline;
 }
