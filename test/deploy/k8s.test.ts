@@ -548,7 +548,7 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
     expect(service?.spec.ports.map((p: { port: number }) => p.port)).toEqual([4317]);
   });
 
-  test('both tiers run more than one replica', () => {
+  test('both tiers run two replicas', () => {
     for (const name of ['otel-collector-tier1', 'otel-collector-tier2']) {
       expect({ name, replicas: workload(name)?.spec.replicas }).toEqual({ name, replicas: 2 });
     }

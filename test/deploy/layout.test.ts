@@ -35,12 +35,19 @@ const RUNTIME_PACKAGES = trackedFiles
   .filter((f) => /^(services|packages)\/[^/]+\/package\.json$/.test(f) || f === 'protos/package.json')
   .map((f) => f.replace(/\/package\.json$/, ''));
 
+const TOOLING_PACKAGES = trackedFiles
+  .filter((f) => /^tools\/[^/]+\/package\.json$/.test(f))
+  .map((f) => (JSON.parse(readRepoFile(f)) as { name: string }).name);
+
+test('there are runtime and tooling packages to compare', () => {
+  expect(RUNTIME_PACKAGES.length).toBeGreaterThan(0);
+  expect(TOOLING_PACKAGES.length).toBeGreaterThan(0);
+});
+
 test.each(RUNTIME_PACKAGES)('%s depends on no development tooling', (dir) => {
   const pkg = JSON.parse(fs.readFileSync(repoPath(dir, 'package.json'), 'utf8')) as {
     dependencies?: Record<string, string>;
   };
-  const tooling = trackedFiles
-    .filter((f) => /^tools\/[^/]+\/package\.json$/.test(f))
-    .map((f) => (JSON.parse(readRepoFile(f)) as { name: string }).name);
+  const tooling = TOOLING_PACKAGES;
   expect(Object.keys(pkg.dependencies ?? {}).filter((name) => tooling.includes(name))).toEqual([]);
 });

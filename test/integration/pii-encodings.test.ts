@@ -9,10 +9,10 @@ import { type RunningService, startService } from '@otel-stack/devstack';
 import { loadPaymentProto, type PaymentServiceClient } from '@otel-stack/protos';
 import { decodeLeniently } from '@otel-stack/redact';
 import fc from 'fast-check';
-import { TEST_CARDS } from 'load-generator/fixtures';
+import { FAKE_CUSTOMER, TEST_CARDS } from 'load-generator/fixtures';
 
-const PANS = ['4242424242424242', '4000000000000002', '5555555555554444', '378282246310005'];
-const EMAILS = ['ada@example.com', 'grace.hopper@example.org'];
+const PANS = [TEST_CARDS.approved, TEST_CARDS.declined, '5555555555554444', '378282246310005'];
+const EMAILS = [FAKE_CUSTOMER.email, 'grace.hopper@example.org'];
 const pct = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
 
 const encodedPan = fc

@@ -4,7 +4,7 @@
  */
 import { OtlpReceiver, type RunningService, startService } from '@otel-stack/devstack';
 import { sampleOrder } from 'load-generator/fixtures';
-import { postOrder } from './harness/orders';
+import { get, postOrder } from './harness/orders';
 import { PaymentSpy } from './harness/payment-spy';
 
 // Obviously fake keys.
@@ -103,10 +103,8 @@ describe('reads are scoped to the tenant that placed the order', () => {
     open = await orderApi();
   });
 
-  async function getOrder(base: string, orderId: string, headers: Record<string, string>) {
-    const res = await fetch(`${base}/orders/${orderId}`, { headers });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
+  const getOrder = (base: string, orderId: string, headers: Record<string, string>) =>
+    get(base, `/orders/${orderId}`, headers);
 
   it("API-key mode: key B gets the same 404 for key A's order as for an order that does not exist", async () => {
     const placed = await postOrder(keyed, sampleOrder(), { 'x-api-key': KEY_A });

@@ -1,7 +1,7 @@
 // Nothing outlives a failing test: a process that starts the whole pipeline and then dies of an uncaught error
 // leaves no service, collector or Jaeger behind (devstack kills its children when its process exits).
 import { spawn } from 'node:child_process';
-import { isListening } from '@otel-stack/devstack';
+import { BACKENDS, isListening } from '@otel-stack/devstack';
 
 const SCRIPT = `
 const { startPipeline } = require('@otel-stack/devstack');
@@ -23,7 +23,7 @@ it('a crash after starting the pipeline leaves nothing listening', async () => {
   expect(code).toBe(1);
   const ports = JSON.parse(stdout.trim().split('\n')[0] ?? '[]') as number[];
   // Both services, the collector's five (OTLP gRPC and HTTP, health, metrics, pprof), four per Jaeger.
-  expect(ports).toHaveLength(2 + 5 + 3 * 4);
+  expect(ports).toHaveLength(2 + 5 + 4 * BACKENDS.length);
   // SIGKILL is immediate, but the kernel may take a moment to close the sockets.
   await new Promise((r) => setTimeout(r, 500));
   for (const port of ports) expect(`${port} ${await isListening(port)}`).toBe(`${port} false`);

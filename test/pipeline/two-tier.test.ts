@@ -150,14 +150,19 @@ describe('trace-ID load balancing across two tiers', () => {
   });
 
   it('the masking ran in tier 1: no raw card number reached a Jaeger', async () => {
+    let checked = 0;
     for (const order of kept) {
       for (const spans of (await locate(pipeline, order.traceId)).values()) {
         for (const span of spans) {
           const card = attr(span.attributes, 'payment.card.number');
-          if (card !== undefined) expect(card).toBe(`****${TEST_CARDS.failing.slice(-4)}`);
+          if (card === undefined) continue;
+          checked++;
+          expect(card).toBe(`****${TEST_CARDS.failing.slice(-4)}`);
         }
       }
     }
+    // Both services record the card on a span of every kept order: none found would mean nothing was checked.
+    expect(checked).toBeGreaterThanOrEqual(2 * kept.length);
   });
 });
 

@@ -111,6 +111,7 @@ function checkOneOf(name: string, value: string, allowed: readonly string[]): vo
  * wrong value stops the service with one line, like every other setting.
  */
 function checkSdkVariables(env: NodeJS.ProcessEnv): void {
+  // Split as @opentelemetry/core's getStringListFromEnv does (createExporters reads it that way), but from `env`.
   for (const exporter of (env.OTEL_TRACES_EXPORTER ?? '')
     .split(',')
     .map((e) => e.trim())

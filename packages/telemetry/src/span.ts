@@ -12,7 +12,8 @@ export class RejectedError extends Error {
 
 /**
  * Runs `work` inside a new active span and ends the span when the work settles. A throw is recorded where it
- * happens (exception event + status ERROR) and rethrown; anything the work considers a business outcome rather
+ * happens (exception event + status ERROR; a RejectedError only as a `rejected` event, status left UNSET) and
+ * rethrown; anything the work considers a business outcome rather
  * than an error (a declined payment) it simply returns, and the span stays UNSET.
  */
 export function inSpan<T>(

@@ -80,16 +80,14 @@ export class Stats {
     this.byTenant.set(key, (this.byTenant.get(key) ?? 0) + 1);
   }
 
-  recordDone(outcome: Outcome, ms: number, card?: CardKind): void {
+  recordDone(outcome: Outcome, ms: number, card: CardKind): void {
     if ('status' in outcome) {
       this.statuses.set(outcome.status, (this.statuses.get(outcome.status) ?? 0) + 1);
-      if (card !== undefined) {
-        const key = EXPECTED_STATUS[card] === outcome.status ? OUTCOME_OF[card] : undefined;
-        if (key) this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
-        else {
-          const finding = `${card} card -> ${outcome.status}`;
-          this.unexpected.set(finding, (this.unexpected.get(finding) ?? 0) + 1);
-        }
+      const key = EXPECTED_STATUS[card] === outcome.status ? OUTCOME_OF[card] : undefined;
+      if (key) this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
+      else {
+        const finding = `${card} card -> ${outcome.status}`;
+        this.unexpected.set(finding, (this.unexpected.get(finding) ?? 0) + 1);
       }
       this.latency.record(ms);
       this.window.record(ms);

@@ -99,7 +99,10 @@ async function runStages(
   return { status: 'paid', order };
 }
 
-/** Expected failures become outcomes (the failing stage's span already recorded the error); others are rethrown. */
+/**
+ * Expected failures become outcomes (the failing stage's span already recorded them: an exception, or a `rejected`
+ * event); others are rethrown.
+ */
 function outcomeOfFailure(err: unknown, span: Span): OrderOutcome {
   if (err instanceof PaymentError) {
     markFailed(span, err);
@@ -141,8 +144,8 @@ function cancelled(signal: AbortSignal, batchIndex: number | undefined): OrderOu
  * Places one order as a staged pipeline under an `order.place` span:
  *   order.validate -> order.price -> order.charge (the gRPC CLIENT span is its child) -> order.persist
  * Stages run one after the other and each span ends when its stage's work does. A failing stage marks its own
- * span and `order.place` as errors and stops the pipeline. A decline is a business outcome: the pipeline stops
- * before persisting, and no span is an error.
+ * span and `order.place` as errors and stops the pipeline. A rejection (the caller's mistake) and a decline (a
+ * business outcome) stop it too, recorded on the spans, and no span is an error.
  */
 export function placeOrder(
   body: CreateOrderBody,

@@ -13,7 +13,6 @@ export interface JaegerFacts {
   readonly dataDir: string;
   readonly badgerDirs: { readonly keys: string; readonly values: string };
   readonly ephemeral: boolean;
-  readonly spanTtl: string;
   /** The storage backends the pipeline writes to and the query API reads from. */
   readonly writesTo: string;
   readonly readsFrom: string;
@@ -53,7 +52,6 @@ export function readJaegerFacts(text = readRepoFile(JAEGER_CONFIG)): JaegerFacts
       values: String(get(badger, 'directories', 'values')),
     },
     ephemeral: get(badger, 'ephemeral') !== false,
-    spanTtl: String(get(badger, 'ttl', 'spans')),
     writesTo: String(get(config, 'exporters', 'jaeger_storage_exporter', 'trace_storage')),
     readsFrom: store,
   };

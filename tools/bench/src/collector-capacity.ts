@@ -1,7 +1,7 @@
 /**
  * What one collector costs and holds, measured with the real binary: our distribution running
- * collector/otel-collector.yaml (masking, tail sampling, routing, persistent queues) with its three exporters pointed
- * at null OTLP receivers, fed order-shaped spans (11 per trace, the services' attributes) by the SDK's own export path
+ * collector/otel-collector.yaml (masking, tail sampling, routing, persistent queues) with every tenant's exporter
+ * pointed at a null OTLP receiver, fed order-shaped spans (11 per trace, the services' attributes) by the SDK's own export path
  * (export-load.js) at a fixed rate. For each variant and rate, over a steady-state window (after the first
  * decision_wait, so releasing decided traces is counted too): the collector's CPU per accepted span, the spans it
  * accepted and refused per second, its RSS, and traces held in memory.
@@ -17,7 +17,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Collector, freePort, sumOf } from '@otel-stack/devstack';
+import {
+  BACKENDS,
+  byBackend,
+  COLLECTOR_CONFIG,
+  Collector,
+  freeCollectorPorts,
+  jaegerEndpoints,
+  sumOf,
+} from '@otel-stack/devstack';
 import { NullReceiver } from './null-receiver';
 import { cpuSeconds, machine, rssMiB } from './proc';
 
@@ -46,31 +54,23 @@ function arg(name: string, fallback: string): string {
 
 const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 
-const CONFIG = path.resolve(__dirname, '../../../collector/otel-collector.yaml');
 /** The shipped pipeline without the masking processor (lists are replaced when config sources merge). */
 const NOMASK = 'yaml:service::pipelines::traces/in::processors: [memory_limiter, tail_sampling]';
 
 async function measure(variant: string, rate: number, warmup: number, window: number, dir: string): Promise<Step> {
-  const sinks = [new NullReceiver(), new NullReceiver(), new NullReceiver()];
-  await Promise.all(sinks.map((s) => s.start()));
-  const [a, b, d] = sinks.map((s) => s.endpoint.replace('http://', ''));
+  // One sink per tenant backend, where the config's exporters expect a Jaeger.
+  const sinks = byBackend(() => new NullReceiver());
+  await Promise.all(BACKENDS.map((b) => sinks[b].start()));
+  const exporters = jaegerEndpoints(byBackend((b) => ({ otlpEndpoint: sinks[b.id].endpoint.replace('http://', '') })));
   const storage = mkdtempSync(path.join(dir, `queue-${variant}-${rate}-`));
   const collector = new Collector({
-    ports: {
-      otlpGrpc: await freePort(),
-      otlpHttp: await freePort(),
-      health: await freePort(),
-      metrics: await freePort(),
-      pprof: await freePort(),
-    },
+    ports: await freeCollectorPorts(),
     env: {
-      JAEGER_TENANT_A_ENDPOINT: a ?? '',
-      JAEGER_TENANT_B_ENDPOINT: b ?? '',
-      JAEGER_DEFAULT_ENDPOINT: d ?? '',
+      ...exporters,
       COLLECTOR_STORAGE_DIR: storage,
       TAIL_SAMPLING_PERCENTAGE: '100',
     },
-    configs: variant === 'nomask' ? [CONFIG, NOMASK] : [CONFIG],
+    configs: variant === 'nomask' ? [COLLECTOR_CONFIG, NOMASK] : [COLLECTOR_CONFIG],
   });
   await collector.start();
   const pid = collector.process?.child.pid;
@@ -101,7 +101,7 @@ async function measure(variant: string, rate: number, warmup: number, window: nu
   const rss = rssMiB(pid).rss;
   await loadDone;
   await collector.stop();
-  await Promise.all(sinks.map((s) => s.stop()));
+  await Promise.all(BACKENDS.map((b) => sinks[b].stop()));
   rmSync(storage, { recursive: true, force: true });
 
   const delta = (name: string) => sumOf(m1, name) - sumOf(m0, name);

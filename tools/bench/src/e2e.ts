@@ -8,6 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { type RunningService, startService } from '@otel-stack/devstack';
+import type { SpanTotals } from '@otel-stack/telemetry';
 import autocannon from 'autocannon';
 import { sampleOrder } from 'load-generator/fixtures';
 import { NullReceiver } from './null-receiver';
@@ -77,12 +78,6 @@ export interface PhaseResult {
   readonly errors: number;
   readonly orderApi: ServiceMeasure;
   readonly payment: ServiceMeasure;
-}
-
-export interface SpanTotals {
-  readonly exported: number;
-  readonly dropped: number;
-  readonly failed: number;
 }
 
 /** The numbers of a service's `span export totals` log line. */

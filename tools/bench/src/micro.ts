@@ -67,7 +67,7 @@ export interface MicroResult {
 const BURST = 256;
 const CONCURRENT_TASKS = 100;
 
-// The seed's attributes: a string, an int, a bool (created once, as the Go benchmark does).
+// Three attributes: a string, an int, a bool (created once, as the Go SDK benchmark does).
 const ATTRS: Attributes = { key1: 'value1', key2: 42, key3: true };
 
 /** Accepts every batch immediately: measures the SDK, not a network. */

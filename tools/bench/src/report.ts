@@ -5,8 +5,11 @@ const f0 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–
 const f1 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(1));
 const f2 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(2));
 
-/** Go SDK benchmark numbers (span start+end, with attributes, concurrent), for comparison only: another language, another machine. */
-const SEED_GO = {
+/**
+ * Published Go SDK benchmark figures for the same three cases, for orientation only: another language, another
+ * machine, not measured here.
+ */
+const GO_REFERENCE = {
   'start+end': { ns: 2847, bytes: 1024, allocs: 12 },
   'start+end, 3 attributes': { ns: 3921, bytes: 1536, allocs: 16 },
   'concurrent (100 async tasks)': { ns: 1243, bytes: 512, allocs: 8 },
@@ -24,17 +27,17 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.micro) {
     lines.push('## Span micro-benchmarks (in process)', '');
     lines.push(
-      '| setup | case | ns/span (net) | ns/span (raw) | ± % | bytes/span (net) | seed Go (ns, B, allocs) |',
+      '| setup | case | ns/span (net) | ns/span (raw) | ± % | bytes/span (net) | Go SDK, not measured here (ns, B, allocs) |',
       '|---|---|---|---|---|---|---|',
     );
     for (const t of r.micro.timings) {
       const a = r.micro.allocations.find((x) => x.setup === t.setup && x.case === t.case);
-      const seed = t.setup === 'sdk' ? SEED_GO[t.case] : undefined;
+      const go = t.setup === 'sdk' ? GO_REFERENCE[t.case] : undefined;
       const gcNote = a && a.gcDuringMeasurement > 0 ? ' (GC ran: low bound)' : '';
       lines.push(
         `| ${t.setup === 'api' ? 'API only, no SDK' : 'SDK + BatchSpanProcessor + no-op exporter'} | ${t.case} | ` +
           `${f0(t.nsPerSpan)} | ${f0(t.rawNsPerSpan)} | ${f1(t.rmePercent)} | ${f0(a?.bytesPerSpan)}${gcNote} | ` +
-          `${seed ? `${seed.ns}, ${seed.bytes}, ${seed.allocs}` : ''} |`,
+          `${go ? `${go.ns}, ${go.bytes}, ${go.allocs}` : ''} |`,
       );
     }
     lines.push('', `Spans dropped by the BatchSpanProcessor during the micro-benchmarks: ${r.micro.droppedSpans}.`, '');

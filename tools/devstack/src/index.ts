@@ -1,6 +1,6 @@
 export { BINARIES, requireBinaries } from './binaries';
-export { Collector, type CollectorMetrics, sumOf } from './collector';
-export { attr, Jaeger, type JaegerOptions, type JaegerPorts, type StoredSpan } from './jaeger';
+export { COLLECTOR_CONFIG, Collector, type CollectorMetrics, sumOf } from './collector';
+export { attr, Jaeger, type StoredSpan } from './jaeger';
 export {
   type ResourceSpec,
   randomSpanId,
@@ -12,10 +12,13 @@ export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export {
   BACKENDS,
   type Backend,
+  byBackend,
+  freeCollectorPorts,
+  jaegerEndpoints,
   Pipeline,
   startPipeline,
 } from './pipeline';
 export { freePort, isListening, RunningService, startService, unusedPort } from './processes';
 export { type Stack, startStack, withStack } from './stack';
 export { STACK_PORT_VARIABLES } from './stack-ports';
-export { startTwoTier, type TwoTierOptions, type TwoTierPipeline } from './two-tier';
+export { startTwoTier, type TwoTierPipeline } from './two-tier';

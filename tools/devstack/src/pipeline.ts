@@ -75,8 +75,10 @@ async function freePipelinePorts(): Promise<PipelinePorts> {
   };
 }
 
-/** The collector environment that points every tenant's exporter at its Jaeger. */
-export function jaegerEndpoints(jaegers: Readonly<Record<Backend, Jaeger>>): Record<string, string> {
+/** The collector environment that points every tenant's exporter at its Jaeger (or anything with an OTLP endpoint). */
+export function jaegerEndpoints(
+  jaegers: Readonly<Record<Backend, { readonly otlpEndpoint: string }>>,
+): Record<string, string> {
   return Object.fromEntries(TENANT_BACKENDS.map((b) => [namesOf(b).endpointVariable, jaegers[b.id].otlpEndpoint]));
 }
 

@@ -1,7 +1,7 @@
 import { redactPii } from '@otel-stack/redact';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type ErrorCode, errorBody, sendError } from '../errors';
+import { type ErrorCode, sendError } from '../errors';
 
 /** Maps Fastify's own errors (body parsing, validation, limits) to the envelope's codes. */
 function classify(err: FastifyError): { code: ErrorCode; message: string } {
@@ -45,5 +45,5 @@ export const errorEnvelope = fp(
 /** Unknown routes answer 404 not_found, the path masked. */
 export function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const path = redactPii(request.url.split('?')[0] ?? '');
-  return reply.code(404).send(errorBody('not_found', `no route for ${request.method} ${path}`));
+  return sendError(reply, 'not_found', `no route for ${request.method} ${path}`);
 }
