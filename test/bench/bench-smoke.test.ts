@@ -21,6 +21,7 @@ interface Results {
   };
   e2e: {
     runs: unknown[];
+    spansPerOrder: Record<string, { orderApi: number; payment: number }>;
     summary: Array<{
       variant: string;
       reqPerSec: number;
@@ -30,7 +31,8 @@ interface Results {
       peakRssMiBOrderApi: number;
       peakRssMiBPayment: number;
       failedRequests: number;
-      vsOff?: { throughputRatio: number };
+      spansPerOrder?: { orderApi: number; payment: number };
+      vsBaseline?: { baseline: string; throughputRatio: number; cpuOverBaselineUsOrderApi: number };
     }>;
   };
   sustain: Array<{
@@ -90,9 +92,9 @@ it('runs every part and writes JSON, markdown and SVG with sane numbers', async 
   }
   expect(r.micro.droppedSpans).toBe(0);
 
-  // End to end: both variants ran, answered every request, and the ratio is computed.
+  // End to end: the baseline (no preload) and ours ran, answered every request, and the ratios are computed.
   const byVariant = Object.fromEntries(r.e2e.summary.map((s) => [s.variant, s]));
-  expect(Object.keys(byVariant).sort()).toEqual(['off', 'on']);
+  expect(Object.keys(byVariant).sort()).toEqual(['bare', 'on']);
   for (const s of r.e2e.summary) {
     expect(s.reqPerSec).toBeGreaterThan(0);
     expect(s.fixedRateP99Ms).toBeGreaterThan(0);
@@ -102,7 +104,12 @@ it('runs every part and writes JSON, markdown and SVG with sane numbers', async 
     expect(s.peakRssMiBPayment).toBeGreaterThan(10);
     expect(s.failedRequests).toBe(0);
   }
-  expect(byVariant.on?.vsOff?.throughputRatio).toBeGreaterThan(0);
+  expect(byVariant.on?.vsBaseline).toMatchObject({ baseline: 'bare' });
+  expect(byVariant.on?.vsBaseline?.throughputRatio).toBeGreaterThan(0);
+  // Spans per order, counted by a decoding receiver: the README's trace tree is 9 spans in order-api and 2 in
+  // payment-service; the baseline loads no tracer and makes none.
+  expect(r.e2e.spansPerOrder).toEqual({ bare: { orderApi: 0, payment: 0 }, on: { orderApi: 9, payment: 2 } });
+  expect(byVariant.on?.spansPerOrder).toEqual({ orderApi: 9, payment: 2 });
 
   // Sustained: the services' own totals at shutdown, every span accounted for.
   const [sustain] = r.sustain;
@@ -122,5 +129,6 @@ it('runs every part and writes JSON, markdown and SVG with sane numbers', async 
   const md = readFileSync(path.join(out, 'latest.md'), 'utf8');
   expect(md).toContain('SMOKE RUN');
   expect(md).toContain('## POST /orders end to end');
+  expect(md).toContain('### The peers, against `bare`');
   expect(readFileSync(path.join(out, 'latest.svg'), 'utf8')).toMatch(/^<svg /);
 }, 120_000);

@@ -7,48 +7,74 @@
  * measure -- the driver's own CPU on the cores the services share, and how latency is sampled and recorded.
  */
 import { mkdirSync } from 'node:fs';
-import { type RunningService, startService } from '@otel-stack/devstack';
+import { OtlpReceiver, type RunningService, type ServiceName, startService } from '@otel-stack/devstack';
 import type { SpanTotals } from '@otel-stack/telemetry';
 import autocannon from 'autocannon';
 import { sampleOrder } from 'load-generator/fixtures';
+import { DdAgentStub } from './dd-agent-stub';
 import { NullReceiver } from './null-receiver';
 import { cpuSeconds, rssMiB } from './proc';
 import { progress } from './progress';
 
-/** One configuration of both services, selected by environment only (the code under test is always the same). */
+/**
+ * Which tracer a variant runs: this project's preload (`ours`), none at all (`none`, the baseline), or a peer loaded
+ * by its own preload instead of ours -- the zero-code OpenTelemetry distribution or dd-trace. The services' code is
+ * the same in every variant; only the `--require` of their start command and the environment change.
+ */
+export type Tracer = 'ours' | 'none' | 'zero-code' | 'dd-trace';
+
+/** One configuration of both services. */
 export interface Variant {
   readonly id: string;
   readonly label: string;
+  readonly tracer: Tracer;
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** The variants by id; `--define` adds more. */
+/** The variants by id; `--define` adds more (tracer `ours`). */
 export const VARIANTS: Record<string, Omit<Variant, 'id'>> = {
-  off: { label: 'uninstrumented (OTEL_SDK_DISABLED=true)', env: { OTEL_SDK_DISABLED: 'true' } },
-  on: { label: 'instrumented (defaults, 100% sampled, OTLP/gRPC)', env: {} },
-  gzip: { label: 'instrumented, OTEL_EXPORTER_OTLP_COMPRESSION=gzip', env: { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } },
+  bare: { label: 'bare: no preload, nothing of OpenTelemetry loaded (the baseline)', tracer: 'none', env: {} },
+  off: { label: 'ours, OTEL_SDK_DISABLED=true', tracer: 'ours', env: { OTEL_SDK_DISABLED: 'true' } },
+  on: { label: 'ours: defaults, 100% sampled, OTLP/gRPC', tracer: 'ours', env: {} },
+  'zero-code': {
+    label: 'zero-code: @opentelemetry/auto-instrumentations-node/register, OTLP/gRPC',
+    tracer: 'zero-code',
+    env: {},
+  },
+  'dd-trace': { label: 'dd-trace/init, to a local agent stub', tracer: 'dd-trace', env: {} },
+  gzip: {
+    label: 'ours, OTEL_EXPORTER_OTLP_COMPRESSION=gzip',
+    tracer: 'ours',
+    env: { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' },
+  },
   batch2048: {
-    label: 'instrumented, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048 (queue 8192)',
+    label: 'ours, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048 (queue 8192)',
+    tracer: 'ours',
     env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048', OTEL_BSP_MAX_QUEUE_SIZE: '8192' },
   },
   batch128: {
-    label: 'instrumented, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128',
+    label: 'ours, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128',
+    tracer: 'ours',
     env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '128' },
   },
   sampled10: {
-    label: 'instrumented, 10% sampled (parentbased_traceidratio 0.1)',
+    label: 'ours, 10% sampled (parentbased_traceidratio 0.1)',
+    tracer: 'ours',
     env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
   },
   'on-semi16': {
-    label: 'instrumented, NODE_OPTIONS=--max-semi-space-size=16',
+    label: 'ours, NODE_OPTIONS=--max-semi-space-size=16',
+    tracer: 'ours',
     env: { NODE_OPTIONS: '--max-semi-space-size=16' },
   },
-  'off-semi16': {
-    label: 'uninstrumented, NODE_OPTIONS=--max-semi-space-size=16',
-    env: { OTEL_SDK_DISABLED: 'true', NODE_OPTIONS: '--max-semi-space-size=16' },
+  'bare-semi16': {
+    label: 'bare, NODE_OPTIONS=--max-semi-space-size=16',
+    tracer: 'none',
+    env: { NODE_OPTIONS: '--max-semi-space-size=16' },
   },
   noexport: {
-    label: 'instrumented, OTEL_TRACES_EXPORTER=none (spans made, never exported)',
+    label: 'ours, OTEL_TRACES_EXPORTER=none (spans made, never exported)',
+    tracer: 'ours',
     env: { OTEL_TRACES_EXPORTER: 'none' },
   },
 };
@@ -113,6 +139,7 @@ export interface E2eOptions {
 
 interface Running {
   readonly receiver: NullReceiver;
+  readonly ddAgent: DdAgentStub;
   readonly payment: RunningService;
   readonly orders: RunningService;
   readonly url: string;
@@ -142,27 +169,121 @@ function lightenOutput(service: RunningService): string[] {
 
 const telemetryLines = new WeakMap<RunningService, string[]>();
 
-/** Both services exporting to a NullReceiver, with the SDK's default batch settings (not the tests' 100 ms). */
-async function startBenchStack(variant: Variant, extraEnv: Readonly<Record<string, string>>) {
-  const receiver = new NullReceiver();
-  await receiver.start();
-  const env = {
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-    OTEL_BSP_SCHEDULE_DELAY: '5000',
-    ...variant.env,
-    ...extraEnv,
-  };
-  const payment = await startService('payment-service', { env });
+/** Where a tracer's spans go: an OTLP/gRPC endpoint or the dd agent's URL. */
+interface Sinks {
+  readonly otlpEndpoint: string;
+  readonly ddAgentUrl: string;
+}
+
+/**
+ * The start command's preload and the environment a variant's tracer needs for one service. The peers get what
+ * their documentation tells a user to set for this setup, and nothing that reaches a network beyond loopback:
+ * the zero-code preload's resource detectors are the local ones (no cloud metadata endpoints), dd-trace exports
+ * to the stub with its startup log, instrumentation telemetry and remote configuration off.
+ */
+function tracerSetup(
+  tracer: Tracer,
+  service: ServiceName,
+  sinks: Sinks,
+): { preload: string | null | undefined; env: Record<string, string> } {
+  switch (tracer) {
+    case 'ours':
+      // The SDK's default batch delay, not the tests' 100 ms.
+      return {
+        preload: undefined,
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: sinks.otlpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '5000' },
+      };
+    case 'none':
+      return { preload: null, env: {} };
+    case 'zero-code':
+      return {
+        preload: require.resolve('@opentelemetry/auto-instrumentations-node/register'),
+        env: {
+          OTEL_SERVICE_NAME: service,
+          OTEL_TRACES_EXPORTER: 'otlp',
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+          OTEL_EXPORTER_OTLP_ENDPOINT: sinks.otlpEndpoint,
+          OTEL_METRICS_EXPORTER: 'none',
+          OTEL_LOGS_EXPORTER: 'none',
+          OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process,serviceinstance,container',
+        },
+      };
+    case 'dd-trace':
+      return {
+        preload: require.resolve('dd-trace/init'),
+        env: {
+          DD_TRACE_AGENT_URL: sinks.ddAgentUrl,
+          DD_SERVICE: service,
+          DD_ENV: 'bench',
+          DD_TRACE_STARTUP_LOGS: 'false',
+          DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false',
+          DD_REMOTE_CONFIGURATION_ENABLED: 'false',
+        },
+      };
+  }
+}
+
+/** One service of a variant: its tracer's preload and environment, then the variant's, then the caller's. */
+function startVariantService(
+  name: ServiceName,
+  variant: Variant,
+  sinks: Sinks,
+  env: Readonly<Record<string, string>>,
+): Promise<RunningService> {
+  const setup = tracerSetup(variant.tracer, name, sinks);
+  return startService(name, {
+    env: { ...setup.env, ...variant.env, ...env },
+    ...(setup.preload === undefined ? {} : { preload: setup.preload }),
+  });
+}
+
+/** Both services, payment-service first; when order-api fails to start, payment-service is killed. */
+async function startBoth(variant: Variant, sinks: Sinks, env: Readonly<Record<string, string>>) {
+  const payment = await startVariantService('payment-service', variant, sinks, env);
   try {
-    const orders = await startService('order-api', {
-      env: { ...env, PAYMENT_SERVICE_ADDR: `127.0.0.1:${payment.port}` },
+    const orders = await startVariantService('order-api', variant, sinks, {
+      ...env,
+      PAYMENT_SERVICE_ADDR: `127.0.0.1:${payment.port}`,
     });
-    telemetryLines.set(payment, lightenOutput(payment));
-    telemetryLines.set(orders, lightenOutput(orders));
-    return { receiver, payment, orders, url: `http://127.0.0.1:${orders.port}/orders` } satisfies Running;
+    return { payment, orders };
   } catch (err) {
     payment.kill();
-    await receiver.stop();
+    throw err;
+  }
+}
+
+/**
+ * SIGTERM, and SIGKILL if the service has not exited after `graceMs`: our preload flushes and exits, but the
+ * zero-code preload only shuts its SDK down on SIGTERM and leaves the process running.
+ */
+async function stopService(service: RunningService, graceMs = 5_000): Promise<void> {
+  const timer = setTimeout(() => service.kill(), graceMs);
+  try {
+    await service.terminate();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Both services exporting to receivers that decode nothing (a collector or agent on another machine). */
+async function startBenchStack(variant: Variant, extraEnv: Readonly<Record<string, string>>) {
+  const receiver = new NullReceiver();
+  const ddAgent = new DdAgentStub();
+  await Promise.all([receiver.start(), ddAgent.start()]);
+  try {
+    const sinks = { otlpEndpoint: receiver.endpoint, ddAgentUrl: ddAgent.url };
+    const { payment, orders } = await startBoth(variant, sinks, extraEnv);
+    telemetryLines.set(payment, lightenOutput(payment));
+    telemetryLines.set(orders, lightenOutput(orders));
+    return {
+      receiver,
+      ddAgent,
+      payment,
+      orders,
+      url: `http://127.0.0.1:${orders.port}/orders`,
+    } satisfies Running;
+  } catch (err) {
+    await Promise.all([receiver.stop(), ddAgent.stop()]);
     throw err;
   }
 }
@@ -222,8 +343,8 @@ async function load(stack: Running, options: LoadOptions): Promise<PhaseResult> 
 
 /** SIGTERM both (they flush), then each service's own "span export totals" line. */
 async function stopBenchStack(stack: Running): Promise<{ orders?: SpanTotals; payment?: SpanTotals }> {
-  await Promise.all([stack.orders.terminate(), stack.payment.terminate()]);
-  await stack.receiver.stop();
+  await Promise.all([stopService(stack.orders), stopService(stack.payment)]);
+  await Promise.all([stack.receiver.stop(), stack.ddAgent.stop()]);
   const totals = (service: RunningService): SpanTotals | undefined => {
     const raw = (telemetryLines.get(service) ?? []).find((l) => l.includes('"msg":"span export totals"'));
     return raw === undefined ? undefined : spanTotals(JSON.parse(raw) as Record<string, unknown>);
@@ -249,7 +370,7 @@ async function onFreshStack<T>(
   } catch (err) {
     stack.orders.kill();
     stack.payment.kill();
-    await stack.receiver.stop();
+    await Promise.all([stack.receiver.stop(), stack.ddAgent.stop()]);
     throw err;
   }
 }
@@ -276,9 +397,94 @@ async function runOnce(variant: Variant, round: number, options: E2eOptions): Pr
   };
 }
 
-/** Variants interleaved round by round (A/B/A/B…), so drift on the machine hits every variant alike. */
-export async function runE2e(options: E2eOptions): Promise<RunResult[]> {
-  const results: RunResult[] = [];
+/** Spans one order makes in each service (the same work is not the same span count across tracers). */
+export interface SpansPerOrder {
+  readonly orderApi: number;
+  readonly payment: number;
+}
+
+/** Orders counted per variant, after one warm-up order whose spans are not counted. */
+export const COUNTED_ORDERS = 20;
+
+async function postOrder(url: string): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', baggage: 'tenant_id=tenant_a' },
+    body: ORDER,
+  });
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`POST /orders answered ${res.status} while counting spans`);
+}
+
+/** Polls `read` until its value has not changed for `quietMs` (exports arrive in batches). */
+async function settled(read: () => SpansPerOrder, quietMs = 1_000, timeoutMs = 20_000): Promise<SpansPerOrder> {
+  const deadline = Date.now() + timeoutMs;
+  let last = read();
+  let since = Date.now();
+  while (Date.now() - since < quietMs) {
+    if (Date.now() > deadline) throw new Error(`span counts still changing after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+    const now = read();
+    if (now.orderApi !== last.orderApi || now.payment !== last.payment) {
+      last = now;
+      since = Date.now();
+    }
+  }
+  return last;
+}
+
+/**
+ * Spans per order for a variant, counted by receivers that decode what they get: an OTLP receiver for
+ * OpenTelemetry tracers, the agent stub for dd-trace (the baseline is counted too: it must come out 0). Sequential
+ * orders on a fresh stack with a short flush interval.
+ */
+export async function countSpansPerOrder(variant: Variant): Promise<SpansPerOrder> {
+  const otlp = new OtlpReceiver();
+  const ddAgent = new DdAgentStub({ countSpans: true });
+  await Promise.all([otlp.start(), ddAgent.start()]);
+  const read = (): SpansPerOrder => {
+    const count = (service: ServiceName) =>
+      otlp.spans.filter((span) => span.service === service).length + (ddAgent.spansByService.get(service) ?? 0);
+    return { orderApi: count('order-api'), payment: count('payment-service') };
+  };
+  const sinks = { otlpEndpoint: otlp.endpoint, ddAgentUrl: ddAgent.url };
+  // Whatever a variant loads, its spans reach a counting receiver: a baseline that loaded a tracer by mistake shows.
+  const { payment, orders } = await startBoth(variant, sinks, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint,
+    DD_TRACE_AGENT_URL: ddAgent.url,
+    OTEL_BSP_SCHEDULE_DELAY: '200',
+    DD_TRACE_FLUSH_INTERVAL: '200',
+  });
+  try {
+    const url = `http://127.0.0.1:${orders.port}/orders`;
+    await postOrder(url);
+    const before = await settled(read);
+    for (let i = 0; i < COUNTED_ORDERS; i++) await postOrder(url);
+    const after = await settled(read);
+    return {
+      orderApi: (after.orderApi - before.orderApi) / COUNTED_ORDERS,
+      payment: (after.payment - before.payment) / COUNTED_ORDERS,
+    };
+  } finally {
+    await Promise.all([stopService(orders), stopService(payment)]);
+    await Promise.all([otlp.stop(), ddAgent.stop()]);
+  }
+}
+
+/**
+ * Each variant's spans per order, then the variants interleaved round by round (A/B/A/B…), so drift on the
+ * machine hits every variant alike.
+ */
+export async function runE2e(
+  options: E2eOptions,
+): Promise<{ runs: RunResult[]; spansPerOrder: Record<string, SpansPerOrder> }> {
+  const spansPerOrder: Record<string, SpansPerOrder> = {};
+  for (const id of options.variants) {
+    const variant = variantOf(id);
+    spansPerOrder[id] = await countSpansPerOrder(variant);
+    progress(`e2e spans per order, ${id}: ${spansPerOrder[id].orderApi} + ${spansPerOrder[id].payment}`);
+  }
+  const runs: RunResult[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     for (const id of options.variants) {
       const variant = variantOf(id);
@@ -289,10 +495,10 @@ export async function runE2e(options: E2eOptions): Promise<RunResult[]> {
           `at ${options.rate}/s p50 ${r.fixedRate.p50Ms} ms p99 ${r.fixedRate.p99Ms} ms; ` +
           `CPU/req ${r.saturation.orderApi.cpuUsPerRequest.toFixed(0)}+${r.saturation.payment.cpuUsPerRequest.toFixed(0)} µs`,
       );
-      results.push(r);
+      runs.push(r);
     }
   }
-  return results;
+  return { runs, spansPerOrder };
 }
 
 export interface SustainResult {

@@ -3,9 +3,10 @@
  *
  *   1. micro   span start+end, with 3 attributes, concurrent (100 async tasks): ns and bytes per span, API-only
  *              vs the SDK (BatchSpanProcessor + no-op exporter). Mirrors the Go SDK benchmarks it compares with.
- *   2. e2e     POST /orders through order-api and payment-service (real processes, loopback), instrumented vs
- *              OTEL_SDK_DISABLED=true, variants interleaved A/B/A/B: req/s at fixed concurrency, p50/p99 at a fixed
- *              rate, CPU per request (/proc/<pid>/stat), RSS.
+ *   2. e2e     POST /orders through order-api and payment-service (real processes, loopback): bare (no preload),
+ *              ours, the zero-code OpenTelemetry preload, dd-trace and ours with OTEL_SDK_DISABLED=true, variants
+ *              interleaved A/B/A/B: spans per order, req/s at fixed concurrency (ratios within a round), p50/p99 at
+ *              a fixed rate, CPU per request (/proc/<pid>/stat), RSS.
  *   3. sustain 1,000 orders/s for 60 s with default settings: dropped spans (each service's own totals), RSS, p99.
  *   4. export  spans/s the SDK's export path (BatchSpanProcessor + OTLP/gRPC) sustains into a local receiver with
  *              no drops, with and without gzip.
@@ -14,8 +15,8 @@
  * Progress goes to stderr; results to <out>/latest.json, latest.md and latest.svg (default tools/bench/results; with
  * --smoke, a temporary directory unless --out is given).
  *
- * Options: --smoke  --only=micro,e2e,sustain,export,profile  --out=DIR  --variants=off,on,gzip  --rounds=N
- *          --concurrency=N  --seconds=N  --rate=N  --sustain-rate=N  --sustain-seconds=N  --sustain-variants=on,off
+ * Options: --smoke  --only=micro,e2e,sustain,export,profile  --out=DIR  --variants=bare,on,gzip  --rounds=N
+ *          --concurrency=N  --seconds=N  --rate=N  --sustain-rate=N  --sustain-seconds=N  --sustain-variants=on,bare
  *          --profile (adds the profile part)
  *          --define=id:KEY=VALUE,KEY=VALUE (an extra variant, then usable in --variants / --sustain-variants)
  */
@@ -163,11 +164,12 @@ async function main(): Promise<void> {
     const [id, envList] = def.slice('--define='.length).split(/:(.*)/s);
     if (!id || envList === undefined) throw new Error(`--define: expected id:KEY=VALUE,..., got ${def}`);
     const env: Record<string, string> = {};
-    for (const kv of envList.split(',')) {
+    // Split at commas that start the next KEY=, so a value may hold commas (OTEL_NODE_RESOURCE_DETECTORS=env,host).
+    for (const kv of envList.split(/,(?=[A-Za-z_][A-Za-z0-9_]*=)/)) {
       const [key, value] = kv.split(/=(.*)/s);
       if (key) env[key] = value ?? '';
     }
-    VARIANTS[id] = { label: `${id} (${envList})`, env };
+    VARIANTS[id] = { label: `${id} (${envList})`, tracer: 'ours', env };
   }
   const outDir =
     arg('out') ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), 'otel-bench-smoke-')) : 'tools/bench/results');
@@ -176,16 +178,16 @@ async function main(): Promise<void> {
   progress(`${m.cores} cores, ${m.cpuModel}, Node ${m.node}; parts: ${parts.join(', ')}${smoke ? ' (smoke)' : ''}`);
 
   const e2eOptions: E2eOptions = {
-    variants: list('variants', ['off', 'on']),
-    rounds: num('rounds', smoke ? 1 : 3),
+    variants: list('variants', smoke ? ['bare', 'on'] : ['bare', 'on', 'zero-code', 'dd-trace', 'off']),
+    rounds: num('rounds', smoke ? 1 : 6),
     concurrency: num('concurrency', smoke ? 8 : 32),
     warmupSeconds: smoke ? 1 : 3,
-    seconds: num('seconds', smoke ? 1 : 15),
+    seconds: num('seconds', smoke ? 1 : 10),
     rate: num('rate', smoke ? 50 : 200),
     rateSeconds: smoke ? 1 : 10,
   };
   const sustainOptions = {
-    variants: list('sustain-variants', smoke ? ['on'] : ['on', 'off']),
+    variants: list('sustain-variants', smoke ? ['on'] : ['on', 'bare']),
     rate: num('sustain-rate', smoke ? 100 : 1000),
     seconds: num('sustain-seconds', smoke ? 1 : 60),
     connections: smoke ? 8 : 64,
@@ -202,8 +204,8 @@ async function main(): Promise<void> {
   };
   if (parts.includes('micro')) results.micro = await runMicro(smoke);
   if (parts.includes('e2e')) {
-    const runs = await runE2e(e2eOptions);
-    results.e2e = { options: e2eOptions, runs, summary: summarizeE2e(runs) };
+    const { runs, spansPerOrder } = await runE2e(e2eOptions);
+    results.e2e = { options: e2eOptions, runs, spansPerOrder, summary: summarizeE2e(runs, spansPerOrder) };
   }
   if (parts.includes('sustain')) {
     results.sustain = [];

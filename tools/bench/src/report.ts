@@ -1,4 +1,4 @@
-import { VARIANTS } from './e2e';
+import { COUNTED_ORDERS, VARIANTS } from './e2e';
 import type { BenchResults, VariantSummary } from './results';
 
 const f0 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : Math.round(n).toLocaleString('en'));
@@ -9,6 +9,10 @@ const f2 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–
  * Published Go SDK benchmark figures for the same three cases, for orientation only: another language, another
  * machine, not measured here.
  */
+/** The variants of the peer table, in its order. */
+const PEER_ORDER = ['bare', 'on', 'zero-code', 'dd-trace', 'off'];
+const COUNTED_ORDERS_NOTE = `${COUNTED_ORDERS} sequential orders after one warm-up, by receivers that decode what they get`;
+
 const GO_REFERENCE = {
   'start+end': { ns: 2847, bytes: 1024, allocs: 12 },
   'start+end, 3 attributes': { ns: 3921, bytes: 1536, allocs: 16 },
@@ -44,21 +48,46 @@ export function renderMarkdown(r: BenchResults): string {
   }
   if (r.e2e) {
     const o = r.e2e.options;
+    const baseline = r.e2e.summary.find((s) => s.vsBaseline)?.vsBaseline?.baseline;
+    const spans = (s: VariantSummary) =>
+      s.spansPerOrder ? `${f1(s.spansPerOrder.orderApi)} + ${f1(s.spansPerOrder.payment)}` : '–';
     lines.push(
       '## POST /orders end to end',
       '',
       `order-api + payment-service as real processes, ${o.rounds} round(s) of ${o.variants.join('/')} interleaved; ` +
         `throughput and CPU at concurrency ${o.concurrency} for ${o.seconds} s (after ${o.warmupSeconds} s warm-up); ` +
-        `latency at a fixed ${o.rate} req/s for ${o.rateSeconds} s. Medians over rounds; RSS is the peak.`,
+        `latency at a fixed ${o.rate} req/s for ${o.rateSeconds} s. Ratios are taken within a round and their ` +
+        `median reported; absolute numbers are medians over rounds; RSS is the peak. Spans per order: counted on ` +
+        `${COUNTED_ORDERS_NOTE}.`,
       '',
-      '| variant | req/s | vs off | p50 / p99 at c (ms) | p50 / p99 at fixed rate (ms) | added p99 (ms) | CPU µs/req order-api | CPU µs/req payment | peak RSS MiB order-api / payment | spans dropped |',
-      '|---|---|---|---|---|---|---|---|---|---|',
+    );
+    const peers = r.e2e.summary.filter((s) => PEER_ORDER.includes(s.variant));
+    if (baseline && peers.length > 1) {
+      lines.push(
+        `### The peers, against \`${baseline}\``,
+        '',
+        `| tracer | spans per order (order-api + payment) | req/s vs ${baseline} | CPU µs/req over ${baseline} (order-api + payment) | added p99 at ${o.rate}/s (ms) | peak RSS order-api vs ${baseline} |`,
+        '|---|---|---|---|---|---|',
+      );
+      for (const s of [...peers].sort((x, y) => PEER_ORDER.indexOf(x.variant) - PEER_ORDER.indexOf(y.variant))) {
+        const v = s.vsBaseline;
+        lines.push(
+          `| ${s.label} | ${spans(s)} | **${f2(v?.throughputRatio)}** | ${f0(v?.cpuOverBaselineUsOrderApi)} + ` +
+            `${f0(v?.cpuOverBaselineUsPayment)} | ${f1(v?.addedFixedRateP99Ms)} | ${f2(v?.rssRatioOrderApi)}× |`,
+        );
+      }
+      lines.push('', '### Every variant', '');
+    }
+    lines.push(
+      `| variant | spans per order | req/s | vs ${baseline ?? 'baseline'} | p50 / p99 at c (ms) | p50 / p99 at fixed rate (ms) | added p99 (ms) | CPU µs/req order-api | CPU µs/req payment | peak RSS MiB order-api / payment | spans dropped |`,
+      '|---|---|---|---|---|---|---|---|---|---|---|',
     );
     for (const s of r.e2e.summary) {
+      const v = s.vsBaseline;
       lines.push(
-        `| ${s.label} | ${f0(s.reqPerSec)} | ${f2(s.vsOff?.throughputRatio)} | ${f1(s.saturationP50Ms)} / ${f1(s.saturationP99Ms)} | ` +
-          `${f1(s.fixedRateP50Ms)} / ${f1(s.fixedRateP99Ms)} | ${f1(s.vsOff?.addedFixedRateP99Ms)} | ` +
-          `${f0(s.cpuUsPerRequestOrderApi)} (${f2(s.vsOff?.cpuRatioOrderApi)}×) | ${f0(s.cpuUsPerRequestPayment)} (${f2(s.vsOff?.cpuRatioPayment)}×) | ` +
+        `| ${s.label} | ${spans(s)} | ${f0(s.reqPerSec)} | ${f2(v?.throughputRatio)} | ${f1(s.saturationP50Ms)} / ${f1(s.saturationP99Ms)} | ` +
+          `${f1(s.fixedRateP50Ms)} / ${f1(s.fixedRateP99Ms)} | ${f1(v?.addedFixedRateP99Ms)} | ` +
+          `${f0(s.cpuUsPerRequestOrderApi)} (${f2(v?.cpuRatioOrderApi)}×) | ${f0(s.cpuUsPerRequestPayment)} (${f2(v?.cpuRatioPayment)}×) | ` +
           `${f0(s.peakRssMiBOrderApi)} / ${f0(s.peakRssMiBPayment)} | ${s.droppedSpans} |`,
       );
     }
@@ -128,18 +157,32 @@ export function renderMarkdown(r: BenchResults): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A small bar chart: req/s and CPU per request of each e2e variant. */
+/**
+ * The ratio chart: each variant's throughput against the baseline (round by round, median), with the 0.60 target
+ * marked, then CPU per request of both services.
+ */
 export function renderSvg(r: BenchResults): string {
   const rows = r.e2e?.summary ?? [];
+  const baseline = rows.find((s) => s.vsBaseline)?.vsBaseline?.baseline ?? 'baseline';
   const width = 860;
   const barH = 22;
   const gap = 10;
   const left = 420;
+  const plot = width - left - 80;
   const sections = [
-    { title: 'POST /orders req/s (median, higher is better)', value: (s: VariantSummary) => s.reqPerSec },
     {
-      title: 'CPU µs per request, order-api + payment-service (lower is better)',
+      title: `POST /orders throughput vs ${baseline} (same round, median; higher is better)`,
+      value: (s: VariantSummary) => s.vsBaseline?.throughputRatio ?? Number.NaN,
+      fixedMax: 1.2,
+      text: f2,
+      marks: [0.6, 1],
+    },
+    {
+      title: 'CPU µs per request, order-api + payment-service (median; lower is better)',
       value: (s: VariantSummary) => s.cpuUsPerRequestOrderApi + s.cpuUsPerRequestPayment,
+      fixedMax: undefined,
+      text: f0,
+      marks: [],
     },
   ];
   let y = 30;
@@ -152,19 +195,30 @@ export function renderSvg(r: BenchResults): string {
     y += 14;
     parts.push(`<text x="10" y="${y}" font-size="12" font-weight="bold">${esc(section.title)}</text>`);
     y += 8;
-    const max = Math.max(1, ...rows.map(section.value).filter((v) => Number.isFinite(v)));
+    const top = y;
+    const values = rows.map(section.value).filter((v) => Number.isFinite(v));
+    const max = section.fixedMax ?? Math.max(1, ...values);
     for (const s of rows) {
       const v = section.value(s);
-      const w = Number.isFinite(v) ? ((width - left - 80) * v) / max : 0;
-      const color = s.variant === 'off' ? '#9aa5b1' : '#3b82f6';
+      const w = Number.isFinite(v) ? (plot * Math.min(v, max)) / max : 0;
+      const color = s.tracer === 'none' ? '#9aa5b1' : s.tracer === 'ours' ? '#3b82f6' : '#f59e0b';
       parts.push(
         `<text x="10" y="${y + 15}" font-size="11">${esc(s.label)}</text>`,
         `<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${color}"/>`,
-        `<text x="${(left + w + 6).toFixed(1)}" y="${y + 15}" font-size="11">${esc(f0(v))}</text>`,
+        `<text x="${(left + w + 6).toFixed(1)}" y="${y + 15}" font-size="11">${esc(section.text(v))}</text>`,
       );
       y += barH + gap;
     }
+    for (const mark of section.marks) {
+      const x = (left + (plot * mark) / max).toFixed(1);
+      parts.push(
+        `<line x1="${x}" y1="${top - 4}" x2="${x}" y2="${y - gap + 4}" stroke="#111" stroke-dasharray="4 3"/>`,
+        `<text x="${x}" y="${top - 6}" font-size="10" text-anchor="middle">${esc(f2(mark))}</text>`,
+      );
+    }
   }
-  const title = esc(`pnpm bench: POST /orders throughput and CPU per request by variant (${r.machine.cores} cores)`);
+  const title = esc(
+    `pnpm bench: POST /orders throughput vs ${baseline} and CPU per request by variant (${r.machine.cores} cores)`,
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${width}" height="${y + 10}" font-family="sans-serif">\n<title>${title}</title>\n<rect width="100%" height="100%" fill="white"/>\n${parts.join('\n')}\n</svg>\n`;
 }

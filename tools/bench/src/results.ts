@@ -1,5 +1,5 @@
 /** What `pnpm bench` writes to latest.json, and the end-to-end summary it derives from the runs. */
-import type { E2eOptions, RunResult, SustainResult } from './e2e';
+import type { E2eOptions, RunResult, SpansPerOrder, SustainResult, Tracer } from './e2e';
 import { VARIANTS } from './e2e';
 import type { ExportStep } from './export-load';
 import type { MicroAlloc, MicroTiming } from './micro';
@@ -22,7 +22,12 @@ export interface BenchResults {
     readonly allocations: MicroAlloc[];
     readonly droppedSpans: number;
   };
-  readonly e2e?: { readonly options: E2eOptions; readonly runs: RunResult[]; readonly summary: VariantSummary[] };
+  readonly e2e?: {
+    readonly options: E2eOptions;
+    readonly runs: RunResult[];
+    readonly spansPerOrder: Record<string, SpansPerOrder>;
+    readonly summary: VariantSummary[];
+  };
   readonly sustain?: SustainResult[];
   readonly export?: {
     readonly secondsPerStep: number;
@@ -40,10 +45,15 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** What the other variants are compared with, the first of these that ran: nothing loaded, else SDK disabled. */
+export const BASELINES = ['bare', 'off'] as const;
+
 export interface VariantSummary {
   readonly variant: string;
   readonly label: string;
+  readonly tracer: Tracer;
   readonly runs: number;
+  readonly spansPerOrder: SpansPerOrder | undefined;
   /** Medians over the rounds. */
   readonly reqPerSec: number;
   readonly saturationP50Ms: number;
@@ -56,25 +66,36 @@ export interface VariantSummary {
   readonly peakRssMiBPayment: number;
   readonly droppedSpans: number;
   readonly failedRequests: number;
-  /** Against `off` in the same invocation (undefined when `off` did not run). */
-  readonly vsOff?: {
+  /**
+   * Against the baseline, round by round (this machine's speed drifts between rounds; a ratio is only taken
+   * between runs of the same round), the median over rounds. Undefined when no baseline ran.
+   */
+  readonly vsBaseline?: {
+    readonly baseline: (typeof BASELINES)[number];
     readonly throughputRatio: number;
     readonly addedFixedRateP50Ms: number;
     readonly addedFixedRateP99Ms: number;
     readonly cpuRatioOrderApi: number;
     readonly cpuRatioPayment: number;
+    readonly cpuOverBaselineUsOrderApi: number;
+    readonly cpuOverBaselineUsPayment: number;
     readonly rssRatioOrderApi: number;
   };
 }
 
-export function summarizeE2e(runs: RunResult[]): VariantSummary[] {
+export function summarizeE2e(
+  runs: RunResult[],
+  spansPerOrder: Readonly<Record<string, SpansPerOrder>> = {},
+): VariantSummary[] {
   const ids = [...new Set(runs.map((r) => r.variant))];
   const base = (id: string) => {
     const rs = runs.filter((r) => r.variant === id);
     return {
       variant: id,
       label: VARIANTS[id]?.label ?? id,
+      tracer: VARIANTS[id]?.tracer ?? 'ours',
       runs: rs.length,
+      spansPerOrder: spansPerOrder[id],
       reqPerSec: median(rs.map((r) => r.saturation.reqPerSec)),
       saturationP50Ms: median(rs.map((r) => r.saturation.p50Ms)),
       saturationP99Ms: median(rs.map((r) => r.saturation.p99Ms)),
@@ -91,19 +112,36 @@ export function summarizeE2e(runs: RunResult[]): VariantSummary[] {
       ),
     };
   };
-  const off = ids.includes('off') ? base('off') : undefined;
+  const baseline = BASELINES.find((id) => ids.includes(id));
   return ids.map((id): VariantSummary => {
     const s = base(id);
-    if (!off) return s;
+    if (baseline === undefined) return s;
+    // Each run of this variant paired with the baseline's run of the same round.
+    const pairs = runs
+      .filter((r) => r.variant === id)
+      .flatMap((r) => {
+        const b = runs.find((x) => x.variant === baseline && x.round === r.round);
+        return b ? [{ r, b }] : [];
+      });
+    const of = (f: (p: { r: RunResult; b: RunResult }) => number) => median(pairs.map(f));
     return {
       ...s,
-      vsOff: {
-        throughputRatio: s.reqPerSec / off.reqPerSec,
-        addedFixedRateP50Ms: s.fixedRateP50Ms - off.fixedRateP50Ms,
-        addedFixedRateP99Ms: s.fixedRateP99Ms - off.fixedRateP99Ms,
-        cpuRatioOrderApi: s.cpuUsPerRequestOrderApi / off.cpuUsPerRequestOrderApi,
-        cpuRatioPayment: s.cpuUsPerRequestPayment / off.cpuUsPerRequestPayment,
-        rssRatioOrderApi: s.peakRssMiBOrderApi / off.peakRssMiBOrderApi,
+      vsBaseline: {
+        baseline,
+        throughputRatio: of(({ r, b }) => r.saturation.reqPerSec / b.saturation.reqPerSec),
+        addedFixedRateP50Ms: of(({ r, b }) => r.fixedRate.p50Ms - b.fixedRate.p50Ms),
+        addedFixedRateP99Ms: of(({ r, b }) => r.fixedRate.p99Ms - b.fixedRate.p99Ms),
+        cpuRatioOrderApi: of(
+          ({ r, b }) => r.saturation.orderApi.cpuUsPerRequest / b.saturation.orderApi.cpuUsPerRequest,
+        ),
+        cpuRatioPayment: of(({ r, b }) => r.saturation.payment.cpuUsPerRequest / b.saturation.payment.cpuUsPerRequest),
+        cpuOverBaselineUsOrderApi: of(
+          ({ r, b }) => r.saturation.orderApi.cpuUsPerRequest - b.saturation.orderApi.cpuUsPerRequest,
+        ),
+        cpuOverBaselineUsPayment: of(
+          ({ r, b }) => r.saturation.payment.cpuUsPerRequest - b.saturation.payment.cpuUsPerRequest,
+        ),
+        rssRatioOrderApi: of(({ r, b }) => r.orderApiPeakRssMiB / b.orderApiPeakRssMiB),
       },
     };
   });

@@ -18,7 +18,14 @@ export {
   Pipeline,
   startPipeline,
 } from './pipeline';
-export { freePort, isListening, RunningService, startService, unusedPort } from './processes';
+export {
+  freePort,
+  isListening,
+  RunningService,
+  type ServiceName,
+  startService,
+  unusedPort,
+} from './processes';
 export { type Stack, startStack, withStack } from './stack';
 export { STACK_PORT_VARIABLES } from './stack-ports';
 export { startTwoTier, type TwoTierPipeline } from './two-tier';

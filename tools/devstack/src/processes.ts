@@ -206,6 +206,11 @@ export interface StartOptions {
    * stops the service with one SIGTERM (a second signal would make the service exit without flushing).
    */
   readonly ownProcessGroup?: boolean;
+  /**
+   * What the start script's `--require` preloads instead of the telemetry bootstrap: another module path, or null
+   * for none at all (the benchmark's baseline and its peers). Default: the start script as written.
+   */
+  readonly preload?: string | null;
 }
 
 export async function startService(name: ServiceName, options: StartOptions = {}): Promise<RunningService> {
@@ -226,8 +231,16 @@ export async function startService(name: ServiceName, options: StartOptions = {}
   }
 }
 
+/** The start script's arguments with its `--require <module>` replaced (a path) or removed (null). */
+function withPreload(args: readonly string[], preload: string | null): string[] {
+  const at = args.indexOf('--require');
+  if (at === -1) throw new Error(`start script has no --require to replace: ${args.join(' ')}`);
+  return [...args.slice(0, at), ...(preload === null ? [] : ['--require', preload]), ...args.slice(at + 2)];
+}
+
 function spawnService(name: ServiceName, port: number, options: StartOptions): RunningService {
-  const { cwd, args } = startCommand(name);
+  const { cwd, args: scriptArgs } = startCommand(name);
+  const args = options.preload === undefined ? scriptArgs : withPreload(scriptArgs, options.preload);
   const child = spawn(process.execPath, args, {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...TEST_ENV, PORT: String(port), ...options.env },
