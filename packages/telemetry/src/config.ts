@@ -19,7 +19,13 @@ export interface TelemetryConfig {
   readonly shutdownDrainTimeoutMs: number;
   /** How long the final span flush may take (the collector may be unreachable). */
   readonly shutdownFlushTimeoutMs: number;
+  /** OTEL_NODE_DISABLED_INSTRUMENTATIONS: instrumentations not installed (default: none, all four run). */
+  readonly disabledInstrumentations: ReadonlySet<InstrumentationName>;
 }
+
+/** The instrumentations the bootstrap installs, by the names OTEL_NODE_DISABLED_INSTRUMENTATIONS uses. */
+export const INSTRUMENTATION_NAMES = ['http', 'grpc', 'fastify', 'pino'] as const;
+export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
 
 export const TELEMETRY_DEFAULTS = {
   TENANTS: 'tenant_a,tenant_b',
@@ -127,6 +133,20 @@ function checkSdkVariables(env: NodeJS.ProcessEnv): void {
   }
 }
 
+/**
+ * OTEL_NODE_DISABLED_INSTRUMENTATIONS (the variable the zero-code distribution reads, with this bootstrap's four
+ * names): for measuring what each costs, or dropping log correlation (`pino`). Without `http` there is no SERVER
+ * span and no context from callers; without `grpc` no trace crosses to payment-service.
+ */
+export function parseDisabledInstrumentations(raw: string | undefined): ReadonlySet<InstrumentationName> {
+  const names = (raw ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  for (const name of names) checkOneOf('OTEL_NODE_DISABLED_INSTRUMENTATIONS', name, INSTRUMENTATION_NAMES);
+  return new Set(names as InstrumentationName[]);
+}
+
 function parseTimeout(name: string, raw: string): number {
   return readNumber(name, raw, { min: 0, max: 600_000, integer: true });
 }
@@ -176,5 +196,6 @@ export function readTelemetryConfig(
       'SHUTDOWN_FLUSH_TIMEOUT_MS',
       env.SHUTDOWN_FLUSH_TIMEOUT_MS ?? TELEMETRY_DEFAULTS.SHUTDOWN_FLUSH_TIMEOUT_MS,
     ),
+    disabledInstrumentations: parseDisabledInstrumentations(env.OTEL_NODE_DISABLED_INSTRUMENTATIONS),
   };
 }

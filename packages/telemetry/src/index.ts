@@ -5,7 +5,7 @@
 export { SharedAttributeNames } from './attributes';
 export { parseApiKeys, parseTenants, TELEMETRY_DEFAULTS } from './config';
 export { onShutdown } from './shutdown';
-export { inSpan, markFailed, RejectedError } from './span';
+export { inLeafSpan, inSpan, markFailed, RejectedError } from './span';
 export { SpanAccounting, type SpanTotals } from './span-accounting';
 export { API_KEY_HEADER, ApiKeys, tenantOf } from './tenant';
 export { ignoreIncomingPaths } from './untraced';

@@ -20,7 +20,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { ClientErrorSpanProcessor } from './client-errors';
-import { TELEMETRY_DEFAULTS, type TelemetryConfig } from './config';
+import { INSTRUMENTATION_NAMES, type InstrumentationName, TELEMETRY_DEFAULTS, type TelemetryConfig } from './config';
 import type { SpanAccounting } from './span-accounting';
 import { TenantBaggagePropagator, TenantSpanProcessor } from './tenant';
 import { isIgnoredIncomingPath, UNTRACED_GRPC_METHODS } from './untraced';
@@ -32,20 +32,28 @@ const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
  * The instrumentations both services load. http gives the HTTP SERVER span and context propagation, grpc the CLIENT
  * and SERVER spans around Charge, @fastify/otel the route-level `request`/`handler` spans (hook spans are off: one
  * per lifecycle hook adds cost and no information here), pino puts trace_id/span_id into every log line. Paths a
- * service declared with ignoreIncomingPaths get no span from either HTTP instrumentation.
+ * service declared with ignoreIncomingPaths get no span from either HTTP instrumentation. Neither service sends
+ * HTTP requests (the payment call is gRPC, the export is gRPC over http2), so outgoing HTTP is not instrumented:
+ * that leaves `http.request`/`http.get` unwrapped. OTEL_NODE_DISABLED_INSTRUMENTATIONS leaves any of them out.
  */
-function createInstrumentations(): Instrumentation[] {
-  return [
-    new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => isIgnoredIncomingPath(req.url) }),
-    new GrpcInstrumentation({ ignoreGrpcMethods: [...UNTRACED_GRPC_METHODS] }),
-    new FastifyOtelInstrumentation({
-      registerOnInitialization: true,
-      instrumentHooks: false,
-      ignorePaths: (route) => isIgnoredIncomingPath(route.url),
-    }),
+function createInstrumentations(disabled: ReadonlySet<InstrumentationName>): Instrumentation[] {
+  const all: Record<InstrumentationName, () => Instrumentation> = {
+    http: () =>
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => isIgnoredIncomingPath(req.url),
+        disableOutgoingRequestInstrumentation: true,
+      }),
+    grpc: () => new GrpcInstrumentation({ ignoreGrpcMethods: [...UNTRACED_GRPC_METHODS] }),
+    fastify: () =>
+      new FastifyOtelInstrumentation({
+        registerOnInitialization: true,
+        instrumentHooks: false,
+        ignorePaths: (route) => isIgnoredIncomingPath(route.url),
+      }),
     // Trace correlation only: logs stay on stdout, they are not sent as OTLP log records.
-    new PinoInstrumentation({ disableLogSending: true }),
-  ];
+    pino: () => new PinoInstrumentation({ disableLogSending: true }),
+  };
+  return INSTRUMENTATION_NAMES.filter((name) => !disabled.has(name)).map((name) => all[name]());
 }
 
 /** OTEL_TRACES_EXPORTER: `otlp` (default, OTLP/gRPC), `console` (stdout, for debugging) or `none`. */
@@ -107,6 +115,6 @@ export function createSdk(config: TelemetryConfig, accounting: SpanAccounting): 
       propagators: [new W3CTraceContextPropagator(), new TenantBaggagePropagator(config)],
     }),
     spanProcessors,
-    instrumentations: createInstrumentations(),
+    instrumentations: createInstrumentations(config.disabledInstrumentations),
   });
 }

@@ -1,6 +1,12 @@
 import { processWide } from './process-wide';
 
-const ignoredPaths = () => processWide('ignored-incoming-paths', () => new Set<string>());
+// Looked up once: isIgnoredIncomingPath runs twice per request (both HTTP instrumentations ask), and the
+// process-wide lookup builds a symbol key each time.
+let paths: Set<string> | undefined;
+const ignoredPaths = () => {
+  paths ??= processWide('ignored-incoming-paths', () => new Set<string>());
+  return paths;
+};
 
 /**
  * Declares incoming HTTP paths that produce no spans at all, neither the HTTP SERVER span nor Fastify's: probes

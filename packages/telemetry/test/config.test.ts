@@ -14,7 +14,13 @@ describe('readTelemetryConfig', () => {
       baggageAllowlist: new Set(['tenant_id']),
       shutdownDrainTimeoutMs: 10_000,
       shutdownFlushTimeoutMs: 5_000,
+      disabledInstrumentations: new Set(),
     });
+  });
+
+  it('OTEL_NODE_DISABLED_INSTRUMENTATIONS: the named instrumentations, trimmed', () => {
+    const config = readTelemetryConfig({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: ' pino , grpc,' }, entry);
+    expect(config.disabledInstrumentations).toEqual(new Set(['pino', 'grpc']));
   });
 
   it.each([
@@ -36,6 +42,10 @@ describe('readTelemetryConfig', () => {
       /^OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1/,
     ],
     [{ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: 'half' }, /^OTEL_TRACES_SAMPLER_ARG/],
+    [
+      { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pino,express' },
+      /^OTEL_NODE_DISABLED_INSTRUMENTATIONS: "express" is not supported \(allowed: http, grpc, fastify, pino\)$/,
+    ],
   ])('rejects %j', (env, message) => expect(() => readTelemetryConfig(env, entry)).toThrow(message));
 
   it('accepts grpc as the protocol', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { context, type Span, trace } from '@opentelemetry/api';
-import { inSpan, markFailed, RejectedError, tenantOf } from '@otel-stack/telemetry';
+import { inLeafSpan, inSpan, markFailed, RejectedError, tenantOf } from '@otel-stack/telemetry';
 import { AttributeNames, SpanNames } from './attributes';
 import type { OrderStore, StoredOrder } from './order-store';
 import { type PaymentClient, PaymentError } from './payment-client';
@@ -51,8 +51,14 @@ function price(body: CreateOrderBody): number {
   return total;
 }
 
+/** A stage whose work starts child spans (the gRPC CLIENT span of Charge): its span is the active one. */
 function stage<T>(name: string, work: (span: Span) => Promise<T> | T): Promise<T> {
   return inSpan(tracer, name, {}, async (span) => work(span));
+}
+
+/** A stage that starts no spans and logs nothing: its span needs no context of its own (see inLeafSpan). */
+function leafStage<T>(name: string, work: (span: Span) => Promise<T> | T): Promise<T> {
+  return inLeafSpan(tracer, name, {}, work);
 }
 
 async function runStages(
@@ -61,8 +67,8 @@ async function runStages(
   deps: PlaceOrderDeps,
   span: Span,
 ): Promise<OrderOutcome> {
-  await stage(SpanNames.ORDER_VALIDATE, () => validate(body));
-  const amountCents = await stage(SpanNames.ORDER_PRICE, (s) => {
+  await leafStage(SpanNames.ORDER_VALIDATE, () => validate(body));
+  const amountCents = await leafStage(SpanNames.ORDER_PRICE, (s) => {
     const total = price(body);
     s.setAttribute(AttributeNames.ORDER_AMOUNT_CENTS, total);
     return total;
@@ -94,7 +100,8 @@ async function runStages(
     cardLast4: charged.cardLast4,
     createdAt: new Date().toISOString(),
   };
-  await stage(SpanNames.ORDER_PERSIST, () => deps.store.save(order));
+  // A leaf while the store is in memory; a store whose client makes its own spans (a database) needs stage().
+  await leafStage(SpanNames.ORDER_PERSIST, () => deps.store.save(order));
   span.setAttribute(AttributeNames.PAYMENT_ID, charged.paymentId);
   return { status: 'paid', order };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Span, trace } from '@opentelemetry/api';
 import type { ChargeInput, ChargeResult } from '@otel-stack/protos';
-import { inSpan } from '@otel-stack/telemetry';
+import { inLeafSpan } from '@otel-stack/telemetry';
 import { AttributeNames, SpanNames } from './attributes';
 import { verdictFor } from './cards';
 
@@ -40,7 +40,8 @@ export function charge(req: ChargeInput, options: ChargeOptions): Promise<Charge
     // Deliberately careless: the collector must mask this before any backend sees it.
     [AttributeNames.PAYMENT_CARD_NUMBER]: req.cardNumber,
   };
-  return inSpan(tracer, SpanNames.PAYMENT_CHARGE, attributes, async (span: Span) => {
+  // A leaf: nothing inside starts a span or logs, so the span need not become the active one.
+  return inLeafSpan(tracer, SpanNames.PAYMENT_CHARGE, attributes, async (span: Span) => {
     if (options.latencyMs > 0) await sleep(options.latencyMs);
     if ((options.random ?? Math.random)() < options.failureRate) {
       throw new ChargeFailedError('payment processor unavailable (injected by PAYMENT_FAILURE_RATE)', true);

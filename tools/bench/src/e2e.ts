@@ -553,10 +553,10 @@ export async function runProfiled(variantId: string, dir: string, concurrency: n
   progress(`profile: ${variant.label}, c=${concurrency} for ${seconds} s (node --cpu-prof)`);
   const { result } = await onFreshStack(
     variant,
-    { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` },
+    { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --require ${require.resolve('./exit-on-sigterm')}` },
     async (stack) => {
-      await load(stack, { connections: concurrency, seconds });
-      return { orders: pidOf(stack.orders), payment: pidOf(stack.payment) };
+      const { requests } = await load(stack, { connections: concurrency, seconds });
+      return { orders: pidOf(stack.orders), payment: pidOf(stack.payment), requests };
     },
   );
   return result;

@@ -10,18 +10,19 @@
  *   3. sustain 1,000 orders/s for 60 s with default settings: dropped spans (each service's own totals), RSS, p99.
  *   4. export  spans/s the SDK's export path (BatchSpanProcessor + OTLP/gRPC) sustains into a local receiver with
  *              no drops, with and without gzip.
- *   (5. profile, with --profile: both services under `node --cpu-prof`, top self-time functions.)
+ *   (5. profile, with --profile: both services under `node --cpu-prof`, one run per --profile-variants (default
+ *              bare,on), self time by origin in µs per request side by side, top self-time functions.)
  *
  * Progress goes to stderr; results to <out>/latest.json, latest.md and latest.svg (default tools/bench/results; with
  * --smoke, a temporary directory unless --out is given).
  *
  * Options: --smoke  --only=micro,e2e,sustain,export,profile  --out=DIR  --variants=bare,on,gzip  --rounds=N
  *          --concurrency=N  --seconds=N  --rate=N  --sustain-rate=N  --sustain-seconds=N  --sustain-variants=on,bare
- *          --profile (adds the profile part)
+ *          --profile (adds the profile part)  --profile-variants=bare,on
  *          --define=id:KEY=VALUE,KEY=VALUE (an extra variant, then usable in --variants / --sustain-variants)
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type E2eOptions, runE2e, runProfiled, runSustain, VARIANTS } from './e2e';
@@ -218,14 +219,19 @@ async function main(): Promise<void> {
   if (parts.includes('export')) results.export = await runExport(smoke);
   if (parts.includes('profile')) {
     const dir = path.join(out, 'profiles');
-    const pids = await runProfiled('on', dir, e2eOptions.concurrency, smoke ? 2 : 15);
-    const o = profileOf(dir, pids.orders);
-    const p = profileOf(dir, pids.payment);
-    results.profile = {
-      dir: path.relative(ROOT, dir),
-      ...(o ? { orderApi: summarizeProfile(o) } : {}),
-      ...(p ? { payment: summarizeProfile(p) } : {}),
-    };
+    results.profile = { dir: path.relative(ROOT, dir), variants: [] };
+    for (const variant of list('profile-variants', ['bare', 'on'])) {
+      const variantDir = path.join(dir, variant);
+      rmSync(variantDir, { recursive: true, force: true });
+      const pids = await runProfiled(variant, variantDir, e2eOptions.concurrency, smoke ? 2 : 15);
+      const o = profileOf(variantDir, pids.orders);
+      const p = profileOf(variantDir, pids.payment);
+      results.profile.variants.push({
+        variant,
+        ...(o ? { orderApi: summarizeProfile(o, pids.requests) } : {}),
+        ...(p ? { payment: summarizeProfile(p, pids.requests) } : {}),
+      });
+    }
   }
   results.finishedAt = new Date().toISOString();
 

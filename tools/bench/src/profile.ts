@@ -13,8 +13,10 @@ export interface ProfileSummary {
   readonly totalMs: number;
   /** Self time by function, top N, in % of all samples. */
   readonly topFunctions: Array<{ fn: string; where: string; selfPercent: number }>;
-  /** Self time by where the code comes from (package, node internals, GC, idle). */
-  readonly byOrigin: Array<{ origin: string; selfPercent: number }>;
+  /** Self time by where the code comes from (package, node internals, GC, idle); µs per request when known. */
+  readonly byOrigin: Array<{ origin: string; selfPercent: number; selfUsPerRequest?: number }>;
+  /** Requests served while profiling (when known): what turns shares into µs per request. */
+  readonly requests?: number;
 }
 
 /** `…/node_modules/.pnpm/x@1/node_modules/@scope/pkg/dist/a.js` → `@scope/pkg`; node internals; our packages. */
@@ -40,7 +42,7 @@ function shortUrl(url: string): string {
   return m?.[1] ?? url.replace(/^file:\/\//, '');
 }
 
-export function summarizeProfile(file: string, top = 25): ProfileSummary {
+export function summarizeProfile(file: string, requests?: number, top = 25): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
@@ -75,8 +77,13 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
       .map((e) => ({ fn: e.fn, where: e.where, selfPercent: pct(e.us) })),
     byOrigin: [...byOrigin.entries()]
       .sort((a, b) => b[1] - a[1])
-      .map(([origin, us]) => ({ origin, selfPercent: pct(us) }))
-      .filter((o) => o.selfPercent >= 0.5),
+      .map(([origin, us]) => ({
+        origin,
+        selfPercent: pct(us),
+        ...(requests ? { selfUsPerRequest: Math.round((us / requests) * 10) / 10 } : {}),
+      }))
+      .filter((o) => o.selfPercent >= 0.5 || (o.selfUsPerRequest ?? 0) >= 1),
+    ...(requests ? { requests } : {}),
   };
 }
 

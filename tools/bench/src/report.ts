@@ -1,4 +1,5 @@
 import { COUNTED_ORDERS, VARIANTS } from './e2e';
+import type { ProfileSummary } from './profile';
 import type { BenchResults, VariantSummary } from './results';
 
 const f0 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : Math.round(n).toLocaleString('en'));
@@ -141,16 +142,45 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push('');
   }
   if (r.profile) {
-    lines.push('## CPU profile (instrumented, saturation)', '', `Profiles: \`${r.profile.dir}\`.`, '');
-    for (const [name, p] of [
-      ['order-api', r.profile.orderApi],
-      ['payment-service', r.profile.payment],
+    const variants = r.profile.variants;
+    lines.push(
+      '## CPU profile (saturation)',
+      '',
+      `Profiles: \`${r.profile.dir}\`, one run per variant (${variants.map((v) => v.variant).join(', ')}). Self time ` +
+        'by origin in µs per request, side by side; the last column is the difference between the last variant and ' +
+        'the first.',
+      '',
+    );
+    for (const [name, of] of [
+      ['order-api', (v: (typeof variants)[number]) => v.orderApi],
+      ['payment-service', (v: (typeof variants)[number]) => v.payment],
     ] as const) {
-      if (!p) continue;
-      lines.push(`### ${name}: self time by origin`, '', '| origin | self % |', '|---|---|');
-      for (const o of p.byOrigin.slice(0, 15)) lines.push(`| ${o.origin} | ${o.selfPercent} |`);
-      lines.push('', `### ${name}: top self-time functions`, '', '| function | where | self % |', '|---|---|---|');
-      for (const fn of p.topFunctions) lines.push(`| \`${fn.fn}\` | ${fn.where} | ${fn.selfPercent} |`);
+      const profiles = variants.map(of);
+      if (profiles.every((p) => p === undefined)) continue;
+      const origins = [...new Set(profiles.flatMap((p) => p?.byOrigin.map((o) => o.origin) ?? []))].filter(
+        (o) => o !== '(idle)',
+      );
+      const usOf = (p: ProfileSummary | undefined, origin: string) =>
+        p?.byOrigin.find((o) => o.origin === origin)?.selfUsPerRequest ?? 0;
+      const first = profiles[0];
+      const last = profiles[profiles.length - 1];
+      origins.sort((x, y) => usOf(last, y) - usOf(first, y) - (usOf(last, x) - usOf(first, x)));
+      lines.push(
+        `### ${name}: self time by origin, µs per request`,
+        '',
+        `| origin | ${variants.map((v) => v.variant).join(' | ')} | difference |`,
+        `|---|${variants.map(() => '---|').join('')}---|`,
+      );
+      for (const origin of origins) {
+        lines.push(
+          `| ${origin} | ${profiles.map((p) => f1(usOf(p, origin))).join(' | ')} | ${f1(usOf(last, origin) - usOf(first, origin))} |`,
+        );
+      }
+      if (last) {
+        lines.push('', `### ${name}: top self-time functions (${variants[variants.length - 1]?.variant})`, '');
+        lines.push('| function | where | self % |', '|---|---|---|');
+        for (const fn of last.topFunctions) lines.push(`| \`${fn.fn}\` | ${fn.where} | ${fn.selfPercent} |`);
+      }
       lines.push('');
     }
   }

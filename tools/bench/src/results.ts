@@ -35,7 +35,15 @@ export interface BenchResults {
     /** Highest step rate with no drops or failures and ≥ 95 % of the target rate created, per compression. */
     readonly sustainedSpansPerSec: Record<string, number>;
   };
-  readonly profile?: { readonly orderApi?: ProfileSummary; readonly payment?: ProfileSummary; readonly dir: string };
+  readonly profile?: {
+    readonly dir: string;
+    /** One profiled run per variant (`--profile-variants`), the first being what the others are compared with. */
+    readonly variants: Array<{
+      readonly variant: string;
+      readonly orderApi?: ProfileSummary;
+      readonly payment?: ProfileSummary;
+    }>;
+  };
 }
 
 function median(values: number[]): number {
