@@ -130,5 +130,6 @@ it('runs every part and writes JSON, markdown and SVG with sane numbers', async 
   expect(md).toContain('SMOKE RUN');
   expect(md).toContain('## POST /orders end to end');
   expect(md).toContain('### The peers, against `bare`');
+  expect(md).toContain('## What to set for production');
   expect(readFileSync(path.join(out, 'latest.svg'), 'utf8')).toMatch(/^<svg /);
 }, 120_000);

@@ -77,6 +77,32 @@ export const VARIANTS: Record<string, Omit<Variant, 'id'>> = {
     tracer: 'ours',
     env: { OTEL_TRACES_EXPORTER: 'none' },
   },
+  // What each part costs (ablations, not configurations to run: each loses something the design asks for).
+  'always-off': {
+    label: 'ours, OTEL_TRACES_SAMPLER=always_off (wrappers and propagation only, no span recorded)',
+    tracer: 'ours',
+    env: { OTEL_TRACES_SAMPLER: 'always_off' },
+  },
+  'no-pino': {
+    label: 'ours without instrumentation-pino (no trace_id in log lines)',
+    tracer: 'ours',
+    env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pino' },
+  },
+  'no-fastify': {
+    label: 'ours without @fastify/otel (no request/handler spans)',
+    tracer: 'ours',
+    env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'fastify' },
+  },
+  'no-grpc': {
+    label: 'ours without instrumentation-grpc (two traces per order, no gRPC spans)',
+    tracer: 'ours',
+    env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'grpc' },
+  },
+  'no-http': {
+    label: 'ours without instrumentation-http (no SERVER span, no context from callers)',
+    tracer: 'ours',
+    env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http' },
+  },
 };
 
 export function variantOf(id: string): Variant {

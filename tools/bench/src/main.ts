@@ -179,7 +179,10 @@ async function main(): Promise<void> {
   progress(`${m.cores} cores, ${m.cpuModel}, Node ${m.node}; parts: ${parts.join(', ')}${smoke ? ' (smoke)' : ''}`);
 
   const e2eOptions: E2eOptions = {
-    variants: list('variants', smoke ? ['bare', 'on'] : ['bare', 'on', 'zero-code', 'dd-trace', 'off']),
+    variants: list(
+      'variants',
+      smoke ? ['bare', 'on'] : ['bare', 'on', 'zero-code', 'dd-trace', 'off', 'sampled10', 'batch2048', 'gzip'],
+    ),
     rounds: num('rounds', smoke ? 1 : 6),
     concurrency: num('concurrency', smoke ? 8 : 32),
     warmupSeconds: smoke ? 1 : 3,
@@ -188,7 +191,7 @@ async function main(): Promise<void> {
     rateSeconds: smoke ? 1 : 10,
   };
   const sustainOptions = {
-    variants: list('sustain-variants', smoke ? ['on'] : ['on', 'bare']),
+    variants: list('sustain-variants', smoke ? ['on'] : ['on', 'bare', 'on-semi16']),
     rate: num('sustain-rate', smoke ? 100 : 1000),
     seconds: num('sustain-seconds', smoke ? 1 : 60),
     connections: smoke ? 8 : 64,

@@ -29,24 +29,6 @@ export function renderMarkdown(r: BenchResults): string {
     'Load generator, both services and the OTLP receiver share these cores.',
     '',
   );
-  if (r.micro) {
-    lines.push('## Span micro-benchmarks (in process)', '');
-    lines.push(
-      '| setup | case | ns/span (net) | ns/span (raw) | ± % | bytes/span (net) | Go SDK, not measured here (ns, B, allocs) |',
-      '|---|---|---|---|---|---|---|',
-    );
-    for (const t of r.micro.timings) {
-      const a = r.micro.allocations.find((x) => x.setup === t.setup && x.case === t.case);
-      const go = t.setup === 'sdk' ? GO_REFERENCE[t.case] : undefined;
-      const gcNote = a && a.gcDuringMeasurement > 0 ? ' (GC ran: low bound)' : '';
-      lines.push(
-        `| ${t.setup === 'api' ? 'API only, no SDK' : 'SDK + BatchSpanProcessor + no-op exporter'} | ${t.case} | ` +
-          `${f0(t.nsPerSpan)} | ${f0(t.rawNsPerSpan)} | ${f1(t.rmePercent)} | ${f0(a?.bytesPerSpan)}${gcNote} | ` +
-          `${go ? `${go.ns}, ${go.bytes}, ${go.allocs}` : ''} |`,
-      );
-    }
-    lines.push('', `Spans dropped by the BatchSpanProcessor during the micro-benchmarks: ${r.micro.droppedSpans}.`, '');
-  }
   if (r.e2e) {
     const o = r.e2e.options;
     const baseline = r.e2e.summary.find((s) => s.vsBaseline)?.vsBaseline?.baseline;
@@ -102,6 +84,25 @@ export function renderMarkdown(r: BenchResults): string {
       );
     }
     lines.push('', '</details>', '');
+  }
+  lines.push(...productionSettings(r));
+  if (r.micro) {
+    lines.push('## Span micro-benchmarks (in process)', '');
+    lines.push(
+      '| setup | case | ns/span (net) | ns/span (raw) | ± % | bytes/span (net) | Go SDK, not measured here (ns, B, allocs) |',
+      '|---|---|---|---|---|---|---|',
+    );
+    for (const t of r.micro.timings) {
+      const a = r.micro.allocations.find((x) => x.setup === t.setup && x.case === t.case);
+      const go = t.setup === 'sdk' ? GO_REFERENCE[t.case] : undefined;
+      const gcNote = a && a.gcDuringMeasurement > 0 ? ' (GC ran: low bound)' : '';
+      lines.push(
+        `| ${t.setup === 'api' ? 'API only, no SDK' : 'SDK + BatchSpanProcessor + no-op exporter'} | ${t.case} | ` +
+          `${f0(t.nsPerSpan)} | ${f0(t.rawNsPerSpan)} | ${f1(t.rmePercent)} | ${f0(a?.bytesPerSpan)}${gcNote} | ` +
+          `${go ? `${go.ns}, ${go.bytes}, ${go.allocs}` : ''} |`,
+      );
+    }
+    lines.push('', `Spans dropped by the BatchSpanProcessor during the micro-benchmarks: ${r.micro.droppedSpans}.`, '');
   }
   if (r.sustain) {
     lines.push('## Sustained rate (default settings)', '');
@@ -185,6 +186,55 @@ export function renderMarkdown(r: BenchResults): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * "What to set for production": each setting with its effect as measured in this run (the variants that show it,
+ * against `on` in the same rounds), or a note that this run did not measure it.
+ */
+function productionSettings(r: BenchResults): string[] {
+  const summary = r.e2e?.summary ?? [];
+  const on = summary.find((s) => s.variant === 'on');
+  const baseline = on?.vsBaseline?.baseline;
+  const effect = (id: string): string => {
+    const s = summary.find((x) => x.variant === id);
+    if (!on?.vsBaseline || !s?.vsBaseline) return `not measured in this run (add \`--variants=…,${id}\`)`;
+    const cpu = (x: VariantSummary) => x.cpuUsPerRequestOrderApi + x.cpuUsPerRequestPayment;
+    return (
+      `throughput ${f2(on.vsBaseline.throughputRatio)} → **${f2(s.vsBaseline.throughputRatio)}** of ${baseline}, ` +
+      `CPU per order ${f0(cpu(on))} → ${f0(cpu(s))} µs, p99 at ${r.e2e?.options.rate}/s ${f1(on.fixedRateP99Ms)} → ` +
+      `${f1(s.fixedRateP99Ms)} ms, spans dropped ${s.droppedSpans}`
+    );
+  };
+  const sustained = r.sustain?.find((s) => s.variant === 'on');
+  const queue = sustained
+    ? `at ${f0(sustained.load.reqPerSec)} orders/s for ${sustained.seconds} s with the default queue (2,048) and ` +
+      `batch (512): ${(sustained.orderApiSpans?.dropped ?? 0) + (sustained.paymentSpans?.dropped ?? 0)} spans ` +
+      `dropped, ${(sustained.orderApiSpans?.failed ?? 0) + (sustained.paymentSpans?.failed ?? 0)} failed, of ` +
+      `${(sustained.orderApiSpans?.exported ?? 0) + (sustained.paymentSpans?.exported ?? 0)} exported`
+    : 'not measured in this run (the `sustain` part)';
+  const semi = r.sustain?.find((s) => s.variant === 'on-semi16');
+  const memory =
+    sustained && semi
+      ? `at ${f0(semi.load.reqPerSec)} orders/s: peak RSS order-api ${f0(sustained.orderApiPeakRssMiB)} → ` +
+        `**${f0(semi.orderApiPeakRssMiB)} MiB**, payment-service ${f0(sustained.paymentPeakRssMiB)} → ` +
+        `${f0(semi.paymentPeakRssMiB)} MiB; p99 ${f1(sustained.load.p99Ms)} → ${f1(semi.load.p99Ms)} ms`
+      : 'not measured in this run (add `--sustain-variants=on,on-semi16`)';
+  return [
+    '## What to set for production',
+    '',
+    "Each setting with its effect measured in this run, against `on` (this project's defaults) in the same rounds.",
+    '',
+    '| setting | what it does | measured here |',
+    '|---|---|---|',
+    `| sampling: \`OTEL_TRACES_SAMPLER=parentbased_traceidratio\`, \`OTEL_TRACES_SAMPLER_ARG=0.1\` | records 1 trace in 10 at the edge; downstream services follow the caller's decision. The collector's tail sampling then sees only that tenth (errors included): use it when the services' CPU matters more than keeping every error trace | ${effect('sampled10')} |`,
+    `| batch: \`OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048\` (with \`OTEL_BSP_MAX_QUEUE_SIZE=8192\`) | fewer, larger export requests | ${effect('batch2048')} |`,
+    `| batch: \`OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128\` | more, smaller export requests | ${effect('batch128')} |`,
+    `| compression: \`OTEL_EXPORTER_OTLP_COMPRESSION=gzip\` | fewer bytes to the collector, more CPU | ${effect('gzip')} |`,
+    `| queue: \`OTEL_BSP_MAX_QUEUE_SIZE\` (default 2,048) | spans waiting for export; a full queue drops new spans (logged) | ${queue} |`,
+    `| memory: \`NODE_OPTIONS=--max-semi-space-size=16\` | caps V8's young generation, which otherwise grows with the machine's memory | ${memory} |`,
+    '',
+  ];
 }
 
 /**
