@@ -6,19 +6,28 @@
  * decision_wait, so releasing decided traces is counted too): the collector's CPU per accepted span, the spans it
  * accepted and refused per second, its RSS, and traces held in memory.
  *
- *   pnpm build && node tools/bench/dist/collector-capacity.js [--rates=5000,10000,20000] [--variants=full,nomask]
- *     [--warmup=15] [--window=30]
+ *   pnpm build && node tools/bench/dist/collector-capacity.js [--rates=5000,10000,20000]
+ *     [--variants=full,nomask,redaction] [--rounds=1] [--warmup=15] [--window=30]
+ *   node tools/bench/dist/collector-capacity.js build-redaction
  *
  * Variants: `full` is the shipped config; `nomask` is the same without the transform/pii processor (its share of the
- * cost). Prints one JSON line per step and a markdown table. The span generator runs on the same cores, so the
+ * cost); `redaction` replaces transform/pii with the contrib redaction processor configured as close to our rules as
+ * it allows (REDACTION below; docs/performance.md "Collector: what masking costs" lists what it cannot do). It runs
+ * a bench-only build of our distribution with that one processor added (`build-redaction`: the same manifest, all
+ * modules at its release, into .build/otelcol-redaction/), because the shipped distribution holds exactly the
+ * components the shipped configs use. `<name>=<file>` runs the full pipeline with another config file in place of
+ * collector/otel-collector.yaml (e.g. the masking of an earlier commit, to compare). With --rounds=N the variants
+ * run interleaved, N times per rate, so a slow spell of the machine does not land on one variant only.
+ * Prints one JSON line per step and a markdown table. The span generator runs on the same cores, so the
  * highest sustained rate is a lower bound; CPU per span is the number that transfers to other machines.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
   BACKENDS,
+  BINARIES,
   byBackend,
   COLLECTOR_CONFIG,
   Collector,
@@ -57,11 +66,79 @@ const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 /** The shipped pipeline without the masking processor (lists are replaced when config sources merge). */
 const NOMASK = 'yaml:service::pipelines::traces/in::processors: [memory_limiter, tail_sampling]';
 
-async function measure(variant: string, rate: number, warmup: number, window: number, dir: string): Promise<Step> {
+const ROOT = path.resolve(__dirname, '../../..');
+const REDACTION_DIR = path.join(ROOT, '.build/otelcol-redaction');
+const REDACTION_BINARY = path.join(REDACTION_DIR, 'otelcol-otel-stack-redaction');
+const REDACTION_MODULE = 'github.com/open-telemetry/opentelemetry-collector-contrib/processor/redactionprocessor';
+
+/**
+ * transform/pii's rules as far as the redaction processor can express them: blocked_values replace each whole match
+ * with `****` (no capture groups, so no last four digits and no boundary characters: the card pattern uses \b
+ * instead of consuming them), the two named keys are masked whole, non-string values are looked at too (the named
+ * card key may be an int), and no summary attributes are added (ours adds none). It hashes only with
+ * hash_function, which would then apply to every masked value (card numbers too), so none is set.
+ */
+const REDACTION = [
+  'yaml:processors::redaction/pii: {allow_all_keys: true, redact_all_types: true, summary: silent,' +
+    " blocked_key_patterns: ['^payment\\.card\\.number$$', '^user\\.email$$'], blocked_values: [" +
+    "'\\b(?:[0-9](?:[ +._/-]|%20|%2[BDEFbdef]|%5[Ff])?){12,18}[0-9]\\b'," +
+    " '[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:[.][A-Za-z0-9-]+)*[.][A-Za-z]{2,}']}",
+  'yaml:service::pipelines::traces/in::processors: [memory_limiter, redaction/pii, tail_sampling]',
+];
+
+/** Builds REDACTION_BINARY: collector/builder-config.yaml with the redaction processor at the same release. */
+function buildRedaction(): void {
+  const manifest = readFileSync(path.join(ROOT, 'collector/builder-config.yaml'), 'utf8');
+  const release = /^ {2}version: *([0-9.]+)/m.exec(manifest)?.[1];
+  const ocb = path.join(ROOT, `.build/bin/ocb-v${release}`);
+  if (!release || !existsSync(ocb)) throw new Error(`no ${ocb}: run ./scripts/pnpm collector:build first`);
+  const derived = manifest
+    .replace(/^( {2}module: .*)$/m, '$1-redaction')
+    .replace(/^( {2}name: .*)$/m, '$1-redaction')
+    .replace(/^ {2}output_path: .*$/m, `  output_path: ${REDACTION_DIR}`)
+    .replace(/^(processors:\n)/m, `$1  - gomod: ${REDACTION_MODULE} v${release}\n`);
+  mkdirSync(REDACTION_DIR, { recursive: true });
+  // The pinned sums of every module the shipped distribution has; the new ones are added to this copy only.
+  copyFileSync(path.join(ROOT, 'collector/go.sum'), path.join(REDACTION_DIR, 'go.sum'));
+  const file = path.join(REDACTION_DIR, 'builder-config.yaml');
+  writeFileSync(file, derived);
+  execFileSync(ocb, [`--config=${file}`], {
+    cwd: REDACTION_DIR,
+    stdio: 'inherit',
+    env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: `${process.env.GOFLAGS ?? ''} -e`.trim() },
+  });
+}
+
+interface Variant {
+  readonly binary: string;
+  readonly configs: readonly string[];
+}
+
+function variantOf(spec: string): Variant {
+  const [name, file] = spec.split('=');
+  if (file !== undefined) return { binary: BINARIES.collector, configs: [path.resolve(file)] };
+  switch (name) {
+    case 'full':
+      return { binary: BINARIES.collector, configs: [COLLECTOR_CONFIG] };
+    case 'nomask':
+      return { binary: BINARIES.collector, configs: [COLLECTOR_CONFIG, NOMASK] };
+    case 'redaction':
+      if (!existsSync(REDACTION_BINARY)) {
+        throw new Error(`no ${REDACTION_BINARY}: node tools/bench/dist/collector-capacity.js build-redaction`);
+      }
+      return { binary: REDACTION_BINARY, configs: [COLLECTOR_CONFIG, ...REDACTION] };
+    default:
+      throw new Error(`unknown variant ${spec}`);
+  }
+}
+
+async function measure(spec: string, rate: number, warmup: number, window: number, dir: string): Promise<Step> {
   // One sink per tenant backend, where the config's exporters expect a Jaeger.
   const sinks = byBackend(() => new NullReceiver());
   await Promise.all(BACKENDS.map((b) => sinks[b].start()));
   const exporters = jaegerEndpoints(byBackend((b) => ({ otlpEndpoint: sinks[b.id].endpoint.replace('http://', '') })));
+  const variant = spec.split('=')[0] ?? spec;
+  const { binary, configs } = variantOf(spec);
   const storage = mkdtempSync(path.join(dir, `queue-${variant}-${rate}-`));
   const collector = new Collector({
     ports: await freeCollectorPorts(),
@@ -70,9 +147,9 @@ async function measure(variant: string, rate: number, warmup: number, window: nu
       COLLECTOR_STORAGE_DIR: storage,
       TAIL_SAMPLING_PERCENTAGE: '100',
     },
-    configs: variant === 'nomask' ? [COLLECTOR_CONFIG, NOMASK] : [COLLECTOR_CONFIG],
+    configs,
   });
-  await collector.start();
+  await withBinary(binary, () => collector.start());
   const pid = collector.process?.child.pid;
   if (pid === undefined) throw new Error('collector has no pid');
   await sleep(2);
@@ -120,6 +197,21 @@ async function measure(variant: string, rate: number, warmup: number, window: nu
   };
 }
 
+/**
+ * Collector spawns BINARIES.collector; for the redaction build it is pointed at that binary while it starts (the
+ * process keeps running after).
+ */
+async function withBinary(binary: string, start: () => Promise<void>): Promise<void> {
+  const binaries = BINARIES as { collector: string };
+  const shipped = binaries.collector;
+  binaries.collector = binary;
+  try {
+    await start();
+  } finally {
+    binaries.collector = shipped;
+  }
+}
+
 function table(steps: readonly Step[]): string {
   const rows = steps.map((s) =>
     [
@@ -143,19 +235,28 @@ function table(steps: readonly Step[]): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'build-redaction') {
+    buildRedaction();
+    return;
+  }
   const rates = arg('rates', '5000,10000,20000').split(',').map(Number);
-  const variants = arg('variants', 'full,nomask').split(',');
+  const variants = arg('variants', 'full,nomask,redaction').split(',');
+  const rounds = Number(arg('rounds', '1'));
   const warmup = Number(arg('warmup', '15'));
   const window = Number(arg('window', '30'));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'otel-stack-capacity-'));
   const steps: Step[] = [];
   try {
     for (const rate of rates) {
-      for (const variant of variants) {
-        process.stderr.write(`collector-capacity: ${variant} at ${rate} spans/s (${SPANS_PER_TRACE} per trace)\n`);
-        const step = await measure(variant, rate, warmup, window, dir);
-        process.stdout.write(`${JSON.stringify(step)}\n`);
-        steps.push(step);
+      for (let round = 0; round < rounds; round++) {
+        // Interleaved, and in a different order each round.
+        const order = round % 2 === 0 ? variants : [...variants].reverse();
+        for (const variant of order) {
+          process.stderr.write(`collector-capacity: ${variant} at ${rate} spans/s (${SPANS_PER_TRACE} per trace)\n`);
+          const step = await measure(variant, rate, warmup, window, dir);
+          process.stdout.write(`${JSON.stringify(step)}\n`);
+          steps.push(step);
+        }
       }
     }
   } finally {
