@@ -27,6 +27,8 @@ ENV CI=true
 WORKDIR /src
 # Registry downloads depend on the lockfile only: this layer is reused until pnpm-lock.yaml changes.
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+# The patches pnpm applies to dependencies (pnpm-workspace.yaml's patchedDependencies): part of the lockfile's key.
+COPY patches/ patches/
 RUN pnpm fetch
 # Everything else the build needs (.dockerignore keeps out node_modules, dist, .git, tests, docs, manifests).
 COPY . .

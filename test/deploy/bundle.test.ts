@@ -164,6 +164,13 @@ describe('production bundles (scripts/bundle-service.sh, started like the image 
     }
     const protosDir = path.dirname(path.dirname(fs.realpathSync(requireFromBundle.resolve('@otel-stack/protos'))));
     expect(fs.existsSync(path.join(protosDir, 'payment', 'v1', 'payment.proto'))).toBe(true);
+    // The instrumentation-grpc the bundle loads is the patched one (patches/, pnpm's patchedDependencies).
+    const requireFromTelemetry = createRequire(
+      fs.realpathSync(requireFromBundle.resolve('@otel-stack/telemetry/register')),
+    );
+    const grpcInstrumentation = requireFromTelemetry.resolve('@opentelemetry/instrumentation-grpc');
+    const instrumentationSource = path.join(path.dirname(grpcInstrumentation), 'instrumentation.cjs');
+    expect(fs.readFileSync(instrumentationSource, 'utf8')).toContain('netAttributesByClient');
     // No development tooling in an image.
     const store = fs.readdirSync(path.join(dir, 'node_modules', '.pnpm'));
     for (const devOnly of ['typescript@', 'jest@', '@swc+core@', '@biomejs+biome@', 'kubernetes-models@']) {

@@ -90,6 +90,7 @@ describe('.dockerignore', () => {
       'services',
       'packages',
       'protos',
+      'patches',
     ]) {
       expect({ needed, excluded: entries.includes(needed) }).toEqual({ needed, excluded: false });
     }

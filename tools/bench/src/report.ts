@@ -211,7 +211,7 @@ function productionSettings(r: BenchResults): string[] {
     ? `at ${f0(sustained.load.reqPerSec)} orders/s for ${sustained.seconds} s with the default queue (2,048) and ` +
       `batch (512): ${(sustained.orderApiSpans?.dropped ?? 0) + (sustained.paymentSpans?.dropped ?? 0)} spans ` +
       `dropped, ${(sustained.orderApiSpans?.failed ?? 0) + (sustained.paymentSpans?.failed ?? 0)} failed, of ` +
-      `${(sustained.orderApiSpans?.exported ?? 0) + (sustained.paymentSpans?.exported ?? 0)} exported`
+      `${f0((sustained.orderApiSpans?.exported ?? 0) + (sustained.paymentSpans?.exported ?? 0))} exported`
     : 'not measured in this run (the `sustain` part)';
   const semi = r.sustain?.find((s) => s.variant === 'on-semi16');
   const memory =
