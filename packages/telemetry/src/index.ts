@@ -3,7 +3,7 @@
  */
 
 export { SharedAttributeNames } from './attributes';
-export { parseApiKeys, parseTenants, TELEMETRY_DEFAULTS } from './config';
+export { type InstrumentationName, parseApiKeys, parseTenants, TELEMETRY_DEFAULTS } from './config';
 export { onShutdown } from './shutdown';
 export { inLeafSpan, inSpan, markFailed, RejectedError } from './span';
 export { SpanAccounting, type SpanTotals } from './span-accounting';

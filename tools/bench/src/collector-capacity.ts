@@ -148,8 +148,9 @@ async function measure(spec: string, rate: number, warmup: number, window: numbe
       TAIL_SAMPLING_PERCENTAGE: '100',
     },
     configs,
+    binary,
   });
-  await withBinary(binary, () => collector.start());
+  await collector.start();
   const pid = collector.process?.child.pid;
   if (pid === undefined) throw new Error('collector has no pid');
   await sleep(2);
@@ -195,21 +196,6 @@ async function measure(spec: string, rate: number, warmup: number, window: numbe
     idleRssMiB: idleRss,
     tracesInMemory: sumOf(m1, 'otelcol_processor_tail_sampling_sampling_traces_on_memory'),
   };
-}
-
-/**
- * Collector spawns BINARIES.collector; for the redaction build it is pointed at that binary while it starts (the
- * process keeps running after).
- */
-async function withBinary(binary: string, start: () => Promise<void>): Promise<void> {
-  const binaries = BINARIES as { collector: string };
-  const shipped = binaries.collector;
-  binaries.collector = binary;
-  try {
-    await start();
-  } finally {
-    binaries.collector = shipped;
-  }
 }
 
 function table(steps: readonly Step[]): string {

@@ -1,3 +1,5 @@
+import type { SpanTotals } from '@otel-stack/telemetry';
+import type { SustainResult } from './e2e';
 import { COUNTED_ORDERS, VARIANTS } from './e2e';
 import type { ProfileSummary } from './profile';
 import type { BenchResults, VariantSummary } from './results';
@@ -112,8 +114,8 @@ export function renderMarkdown(r: BenchResults): string {
     );
     for (const s of r.sustain) {
       const exp = s.orderApiSpans ? `${s.orderApiSpans.exported} + ${s.paymentSpans?.exported ?? '–'}` : '–';
-      const drop = s.orderApiSpans ? (s.orderApiSpans.dropped ?? 0) + (s.paymentSpans?.dropped ?? 0) : '–';
-      const fail = s.orderApiSpans ? (s.orderApiSpans.failed ?? 0) + (s.paymentSpans?.failed ?? 0) : '–';
+      const drop = s.orderApiSpans ? bothServices(s, 'dropped') : '–';
+      const fail = s.orderApiSpans ? bothServices(s, 'failed') : '–';
       lines.push(
         `| ${VARIANTS[s.variant]?.label ?? s.variant} | ${s.targetRate} | ${f0(s.load.reqPerSec)} | ${s.seconds} | ` +
           `${f1(s.load.p50Ms)} / ${f1(s.load.p99Ms)} | ${exp} | ${drop} | ${fail} | ${f0(s.orderApiPeakRssMiB)} / ${f0(s.paymentPeakRssMiB)} |`,
@@ -188,6 +190,11 @@ export function renderMarkdown(r: BenchResults): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** One of the span totals of a sustained run, order-api and payment-service added. */
+function bothServices(s: SustainResult, key: keyof SpanTotals): number {
+  return (s.orderApiSpans?.[key] ?? 0) + (s.paymentSpans?.[key] ?? 0);
+}
+
 /**
  * "What to set for production": each setting with its effect as measured in this run (the variants that show it,
  * against `on` in the same rounds), or a note that this run did not measure it.
@@ -209,9 +216,8 @@ function productionSettings(r: BenchResults): string[] {
   const sustained = r.sustain?.find((s) => s.variant === 'on');
   const queue = sustained
     ? `at ${f0(sustained.load.reqPerSec)} orders/s for ${sustained.seconds} s with the default queue (2,048) and ` +
-      `batch (512): ${(sustained.orderApiSpans?.dropped ?? 0) + (sustained.paymentSpans?.dropped ?? 0)} spans ` +
-      `dropped, ${(sustained.orderApiSpans?.failed ?? 0) + (sustained.paymentSpans?.failed ?? 0)} failed, of ` +
-      `${f0((sustained.orderApiSpans?.exported ?? 0) + (sustained.paymentSpans?.exported ?? 0))} exported`
+      `batch (512): ${bothServices(sustained, 'dropped')} spans dropped, ${bothServices(sustained, 'failed')} ` +
+      `failed, of ${f0(bothServices(sustained, 'exported'))} exported`
     : 'not measured in this run (the `sustain` part)';
   const semi = r.sustain?.find((s) => s.variant === 'on-semi16');
   const memory =

@@ -30,6 +30,8 @@ export interface CollectorOptions {
   readonly name?: string;
   /** See StartOptions.ownProcessGroup. */
   readonly ownProcessGroup?: boolean;
+  /** Another build of the collector (the benchmark's distribution with one more component); default ours. */
+  readonly binary?: string;
 }
 
 /**
@@ -98,12 +100,16 @@ export class Collector {
 
   async start(): Promise<void> {
     const configs = (this.options.configs ?? [COLLECTOR_CONFIG]).map((source) => `--config=${source}`);
-    const child = spawn(BINARIES.collector, [...configs, ...listenOverrides(this.options.ports)], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...this.options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: this.options.ownProcessGroup ?? false,
-    });
+    const child = spawn(
+      this.options.binary ?? BINARIES.collector,
+      [...configs, ...listenOverrides(this.options.ports)],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', ...this.options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: this.options.ownProcessGroup ?? false,
+      },
+    );
     track(child);
     this.#process = new ManagedProcess(this.options.name ?? 'otel-collector', child);
     await waitHealthy(this.#process, `http://127.0.0.1:${this.options.ports.health}/`);
