@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { writeGenerated } from './generate';
-import { TenantsError } from './tenants';
+import { TenantsError } from '@otel-stack/tenancy';
 
 const root = path.resolve(process.argv[2] ?? path.join(__dirname, '..', '..', '..'));
 try {

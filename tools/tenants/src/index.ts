@@ -24,4 +24,4 @@ export {
   TENANTS_FILE,
   type Tenants,
   TenantsError,
-} from './tenants';
+} from '@otel-stack/tenancy';

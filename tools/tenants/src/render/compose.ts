@@ -2,8 +2,8 @@
 // volumes, the one-shot that hands every data volume to Jaeger's user, and the collector waiting for each Jaeger.
 // Everything else in the file is hand-written and left as it is.
 import { type Document, isMap, isSeq, Pair, Scalar, type YAMLMap } from 'yaml';
-import { type Backend, JAEGER_UI_PORT, namesOf, type Tenants } from '../tenants';
-import { keyOf, mapAt, mergeKey, mergesAnchor, parseEditable, print, replacePairs } from './document';
+import { type Backend, JAEGER_UI_PORT, namesOf, type Tenants } from '@otel-stack/tenancy';
+import { keyOf, mapAt, mergeKey, mergesAnchor, parseEditable, print, replacePairs } from '@otel-stack/tenancy';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
 

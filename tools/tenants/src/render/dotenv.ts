@@ -1,6 +1,6 @@
 // .env: the lines under the tenants' heading, up to the next blank line (TENANTS and the Jaeger UI host ports).
 // Every other line is hand-written and left as it is.
-import { namesOf, servicesTenants, type Tenants } from '../tenants';
+import { namesOf, servicesTenants, type Tenants } from '@otel-stack/tenancy';
 
 export const DOTENV_FILE = '.env';
 
