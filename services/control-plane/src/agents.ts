@@ -1,11 +1,6 @@
 // What the control plane knows of each agent: only what the agent itself reported on its own connection.
 import { createHash } from 'node:crypto';
-import {
-  type AgentToServer,
-  type AnyValue,
-  type KeyValue,
-  RemoteConfigStatuses,
-} from '@otel-stack/protos/opamp';
+import { type AgentToServer, type AnyValue, type KeyValue, RemoteConfigStatuses } from '@otel-stack/protos/opamp';
 import { redactPii } from '@otel-stack/redact';
 
 export type RemoteConfigState = 'UNSET' | 'APPLIED' | 'APPLYING' | 'FAILED';

@@ -74,7 +74,8 @@ export function readControlPlaneConfig(env: NodeJS.ProcessEnv = process.env): Co
   if (!isLoopback(adminHost) && adminToken === undefined) {
     throw new ConfigError(`ADMIN_TOKEN must be set when ADMIN_HOST is not a loopback address (got "${adminHost}")`);
   }
-  const agentToken = env.OPAMP_AGENT_TOKEN === undefined || env.OPAMP_AGENT_TOKEN === '' ? undefined : env.OPAMP_AGENT_TOKEN;
+  const agentToken =
+    env.OPAMP_AGENT_TOKEN === undefined || env.OPAMP_AGENT_TOKEN === '' ? undefined : env.OPAMP_AGENT_TOKEN;
   if (agentToken !== undefined && agentToken.length < 16) {
     throw new ConfigError('OPAMP_AGENT_TOKEN must be at least 16 characters');
   }

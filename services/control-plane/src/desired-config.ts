@@ -39,7 +39,9 @@ export class DesiredConfigStore {
       this.#state = JSON.parse(readFileSync(path.join(dir, FILE), 'utf8')) as StateFile;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new Error(`${path.join(dir, FILE)}: unreadable (${(err as Error).message}); move it away to start afresh`);
+        throw new Error(
+          `${path.join(dir, FILE)}: unreadable (${(err as Error).message}); move it away to start afresh`,
+        );
       }
     }
   }

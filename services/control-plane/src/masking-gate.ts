@@ -96,8 +96,8 @@ export function checkMasking(config: Record<string, unknown>, template: Record<s
     return result;
   };
   for (const [id, pipeline] of pipelines) {
-    const exports = pipeline.exporters.some((e) => !connectors.has(e));
-    if (exports && !masked(id, new Set())) {
+    const exportsOut = pipeline.exporters.some((e) => !connectors.has(e));
+    if (exportsOut && !masked(id, new Set())) {
       throw new MaskingGateError(
         `service.pipelines.${id}: exports spans that can bypass ${MASKING_PROCESSOR} (from a receiver, or through a connector fed by such a pipeline)`,
       );

@@ -2,6 +2,12 @@ export { BINARIES, requireBinaries } from './binaries';
 export { COLLECTOR_CONFIG, Collector, type CollectorMetrics, sumOf } from './collector';
 export { attr, Jaeger, type StoredSpan } from './jaeger';
 export {
+  ControlPlaneProcess,
+  OPAMP_BINARIES,
+  requireOpampBinaries,
+  SupervisedCollector,
+} from './opamp';
+export {
   type ResourceSpec,
   randomSpanId,
   randomTraceId,
@@ -14,6 +20,7 @@ export {
   type Backend,
   byBackend,
   freeCollectorPorts,
+  freeJaegerPorts,
   jaegerEndpoints,
   Pipeline,
   startPipeline,

@@ -10,13 +10,7 @@ import type { ControlPlane } from '../control-plane';
 import { MaskingGateError } from '../masking-gate';
 import { ConfigInvalidError } from '../validate-config';
 import { sendError } from './errors';
-import {
-  AgentSchema,
-  ConfigChangeSchema,
-  ErrorSchema,
-  PushResultSchema,
-  WholeConfigSchema,
-} from './schemas';
+import { AgentSchema, ConfigChangeSchema, ErrorSchema, PushResultSchema, WholeConfigSchema } from './schemas';
 
 export interface AdminAppOptions {
   readonly controlPlane: ControlPlane;
@@ -91,7 +85,10 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
         schema: {
           params: Type.Object({ instanceId: Type.String({ pattern: '^[0-9a-f]{32}$' }) }),
           response: {
-            200: Type.Intersect([AgentSchema, Type.Object({ effectiveConfig: Type.Union([Type.String(), Type.Null()]) })]),
+            200: Type.Intersect([
+              AgentSchema,
+              Type.Object({ effectiveConfig: Type.Union([Type.String(), Type.Null()]) }),
+            ]),
             404: ErrorSchema,
           },
         },

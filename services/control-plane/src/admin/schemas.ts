@@ -38,7 +38,12 @@ export const WholeConfigSchema = Type.Object(
 
 const RemoteConfig = Type.Object({
   hash: Type.String(),
-  status: Type.Union([Type.Literal('UNSET'), Type.Literal('APPLIED'), Type.Literal('APPLYING'), Type.Literal('FAILED')]),
+  status: Type.Union([
+    Type.Literal('UNSET'),
+    Type.Literal('APPLIED'),
+    Type.Literal('APPLYING'),
+    Type.Literal('FAILED'),
+  ]),
   errorMessage: Type.String(),
 });
 

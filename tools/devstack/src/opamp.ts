@@ -1,0 +1,190 @@
+// The OpAMP setup as real processes on loopback (docs/opamp.md): the control plane (services/control-plane) and a
+// collector run by the OpAMP Supervisor, both built natively (scripts/build-opamp.sh). The supervised collector gets
+// its whole config from the control plane; the one thing changed here is where it listens (a local config file the
+// supervisor merges after the remote config, as collector.ts's --set overrides do for the plain collector).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from './binaries';
+import type { CollectorPorts } from './collector';
+import { waitHealthy } from './jaeger';
+import { freePort, ManagedProcess, track } from './processes';
+
+export const OPAMP_BINARIES = {
+  collector: path.join(ROOT, '.build/otelcol-opamp/otelcol-otel-stack-opamp'),
+  supervisor: path.join(ROOT, '.build/opampsupervisor/opampsupervisor'),
+} as const;
+
+export function requireOpampBinaries(): void {
+  const missing = Object.values(OPAMP_BINARIES).filter((binary) => !existsSync(binary));
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(' and ')} not built: run ./scripts/pnpm opamp:build (needs Go)`);
+  }
+}
+
+const CONTROL_PLANE_MAIN = path.join(ROOT, 'services/control-plane/dist/main.js');
+
+export interface ControlPlaneOptions {
+  readonly opampPort: number;
+  readonly adminPort: number;
+  /** Kept across restarts of the process (the desired config lives there). */
+  readonly stateDir: string;
+  /** The collector binary it validates configs with. */
+  readonly validator: string;
+  readonly env?: Record<string, string>;
+}
+
+/** services/control-plane as a process, and its admin API. */
+export class ControlPlaneProcess {
+  #process: ManagedProcess | undefined;
+
+  constructor(readonly options: ControlPlaneOptions) {}
+
+  get adminUrl(): string {
+    return `http://127.0.0.1:${this.options.adminPort}`;
+  }
+
+  get opampUrl(): string {
+    return `ws://127.0.0.1:${this.options.opampPort}/v1/opamp`;
+  }
+
+  get process(): ManagedProcess | undefined {
+    return this.#process;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, [CONTROL_PLANE_MAIN], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        OPAMP_HOST: '127.0.0.1',
+        OPAMP_PORT: String(this.options.opampPort),
+        ADMIN_PORT: String(this.options.adminPort),
+        STATE_DIR: this.options.stateDir,
+        COLLECTOR_VALIDATOR: this.options.validator,
+        LOG_LEVEL: 'warn',
+        ...this.options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    track(child);
+    this.#process = new ManagedProcess('control-plane', child);
+    await waitHealthy(this.#process, `${this.adminUrl}/healthz`);
+  }
+
+  async stop(): Promise<void> {
+    await this.#process?.terminate();
+  }
+
+  /** One admin API call: the status and the JSON answer. */
+  async call<T = unknown>(method: string, pathname: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.adminUrl}${pathname}`, {
+      method,
+      ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(60_000),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+}
+
+export interface SupervisedCollectorOptions {
+  readonly ports: CollectorPorts;
+  /** The control plane's OpAMP endpoint, ws://host:port/v1/opamp. */
+  readonly serverUrl: string;
+  /** The collector's environment (the Jaegers' endpoints, COLLECTOR_STORAGE_DIR); the supervisor passes it on. */
+  readonly env: Record<string, string>;
+  /** How long a restarted collector must stay healthy before the supervisor reports APPLIED. */
+  readonly configApplyTimeout?: string;
+}
+
+/** The OpAMP Supervisor running the opamp distribution; the collector starts once the control plane sends a config. */
+export class SupervisedCollector {
+  readonly #dir = mkdtempSync(path.join(os.tmpdir(), 'opamp-supervisor-'));
+  #process: ManagedProcess | undefined;
+
+  constructor(readonly options: SupervisedCollectorOptions) {}
+
+  get otlpGrpcEndpoint(): string {
+    return `http://127.0.0.1:${this.options.ports.otlpGrpc}`;
+  }
+
+  get healthUrl(): string {
+    return `http://127.0.0.1:${this.options.ports.health}/`;
+  }
+
+  get process(): ManagedProcess | undefined {
+    return this.#process;
+  }
+
+  async start(): Promise<void> {
+    const { ports } = this.options;
+    const listen = path.join(this.#dir, 'listen.yaml');
+    writeFileSync(
+      listen,
+      JSON.stringify({
+        receivers: {
+          otlp: {
+            protocols: {
+              grpc: { endpoint: `127.0.0.1:${ports.otlpGrpc}` },
+              http: { endpoint: `127.0.0.1:${ports.otlpHttp}` },
+            },
+          },
+        },
+        extensions: {
+          health_check: { endpoint: `127.0.0.1:${ports.health}` },
+          pprof: { endpoint: `127.0.0.1:${ports.pprof}` },
+        },
+        service: {
+          telemetry: {
+            metrics: { readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: ports.metrics } } } }] },
+          },
+        },
+      }),
+    );
+    const config = path.join(this.#dir, 'supervisor.yaml');
+    // JSON is YAML. The keys are those of collector/opamp/supervisor.yaml, with loopback ports and a temp storage.
+    writeFileSync(
+      config,
+      JSON.stringify({
+        server: { endpoint: this.options.serverUrl, tls: { insecure: true } },
+        capabilities: {
+          accepts_remote_config: true,
+          reports_effective_config: true,
+          reports_remote_config: true,
+          reports_health: true,
+          reports_heartbeat: true,
+          reports_own_metrics: false,
+        },
+        agent: {
+          executable: OPAMP_BINARIES.collector,
+          validate_config: true,
+          config_apply_timeout: this.options.configApplyTimeout ?? '3s',
+          opamp_server_port: await freePort(),
+          config_files: ['$OWN_TELEMETRY_CONFIG', '$OPAMP_EXTENSION_CONFIG', '$REMOTE_CONFIG', listen],
+        },
+        storage: { directory: path.join(this.#dir, 'storage') },
+        telemetry: { logs: { level: 'warn' } },
+      }),
+    );
+    const child = spawn(OPAMP_BINARIES.supervisor, [`--config=${config}`], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...this.options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    track(child);
+    this.#process = new ManagedProcess('opamp-supervisor', child);
+  }
+
+  /** Waits until the collector the supervisor runs answers its health check. */
+  async healthy(timeoutMs = 60_000): Promise<void> {
+    if (!this.#process) throw new Error('supervisor not started');
+    await waitHealthy(this.#process, this.healthUrl, timeoutMs);
+  }
+
+  /** SIGTERM: the supervisor stops the collector (which drains) and exits. */
+  async stop(): Promise<void> {
+    await this.#process?.terminate();
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
