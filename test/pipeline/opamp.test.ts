@@ -196,8 +196,8 @@ describe('OpAMP: the supervised collector managed by the control plane', () => {
     const { yaml, hash } = await desired();
     const bypasses = {
       'masking left out of the pipeline': yaml.replace(
-        '[memory_limiter, transform/pii, tail_sampling]',
-        '[memory_limiter, tail_sampling]',
+        'processors: [memory_limiter, transform/pii, tail_sampling]',
+        'processors: [memory_limiter, tail_sampling]',
       ),
       'a second pipeline around it': yaml.replace(
         'traces/default:\n      receivers: [routing]',

@@ -1,8 +1,8 @@
 // collector/otel-collector.yaml: the routing table and its default, one `otlp_grpc/<id>` exporter and one
 // `traces/<id>` pipeline per backend. Everything else in the file is hand-written and left as it is.
 import { type Document, isMap, isScalar, isSeq, Pair, Scalar, type YAMLMap } from 'yaml';
-import { type Backend, JAEGER_OTLP_GRPC_PORT, namesOf, type Tenants } from './tenants';
 import { flowList, keyOf, mapAt, mergeKey, parseEditable, print, replacePairs } from './document';
+import { type Backend, JAEGER_OTLP_GRPC_PORT, namesOf, type Tenants } from './tenants';
 
 export const COLLECTOR_CONFIG_FILE = 'collector/otel-collector.yaml';
 

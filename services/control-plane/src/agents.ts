@@ -118,7 +118,7 @@ export class AgentRegistry {
   update(message: AgentToServer): StatusChange {
     const instanceId = instanceIdOf(message.instanceUid);
     let agent = this.#agents.get(instanceId);
-    const known = agent !== undefined && agent.connected;
+    const known = agent?.connected === true;
     if (!agent) {
       this.#makeRoom();
       agent = {

@@ -182,9 +182,16 @@ export class SupervisedCollector {
     await waitHealthy(this.#process, this.healthUrl, timeoutMs);
   }
 
-  /** SIGTERM: the supervisor stops the collector (which drains) and exits. */
+  /**
+   * SIGINT: the supervisor stops the collector (which drains) and exits. The supervisor (0.149.0) handles SIGINT
+   * only; on SIGTERM it dies at once and leaves the collector running without it.
+   */
   async stop(): Promise<void> {
-    await this.#process?.terminate();
+    const supervisor = this.#process;
+    if (supervisor?.running) {
+      supervisor.child.kill('SIGINT');
+      await supervisor.exited;
+    }
     rmSync(this.#dir, { recursive: true, force: true });
   }
 }

@@ -4,8 +4,8 @@
  * copy at `root`. Prints what it changed; a bad tenants.yaml stops it with one line.
  */
 import path from 'node:path';
-import { writeGenerated } from './generate';
 import { TenantsError } from '@otel-stack/tenancy';
+import { writeGenerated } from './generate';
 
 const root = path.resolve(process.argv[2] ?? path.join(__dirname, '..', '..', '..'));
 try {

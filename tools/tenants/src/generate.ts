@@ -1,12 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { COLLECTOR_CONFIG_FILE, readTenants, renderCollectorConfig, type Tenants } from '@otel-stack/tenancy';
 import { BACKENDS_FILE, renderBackends } from './render/backends';
-import { COLLECTOR_CONFIG_FILE, renderCollectorConfig } from '@otel-stack/tenancy';
 import { COMPOSE_FILE, renderCompose } from './render/compose';
 import { DOTENV_FILE, renderDotEnv } from './render/dotenv';
 import { K8S_TENANTS_DIR, renderK8sTenants } from './render/k8s';
 import { renderTier1Config, TIER1_CONFIG_FILE } from './render/tier1';
-import { readTenants, type Tenants } from '@otel-stack/tenancy';
 
 export interface Generated {
   /** Every generated file, by path from the repository root, with the content it must have. */

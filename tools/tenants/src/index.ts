@@ -12,7 +12,6 @@ function fallbackOf(backends: readonly TenantBackend[]): TenantBackend {
 
 /** The backend that receives every span no tenant's route matches. */
 export const FALLBACK_BACKEND = fallbackOf(TENANT_BACKENDS);
-export { type Generated, generate, staleFiles, writeGenerated } from './generate';
 export {
   type Backend,
   JAEGER_OTLP_GRPC_PORT,
@@ -25,3 +24,4 @@ export {
   type Tenants,
   TenantsError,
 } from '@otel-stack/tenancy';
+export { type Generated, generate, staleFiles, writeGenerated } from './generate';

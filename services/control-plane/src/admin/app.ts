@@ -126,10 +126,11 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
         const next: ConfigParameters = {
           samplingPercentage: change.samplingPercentage ?? current.samplingPercentage,
           tenants,
-          // The endpoints of backends no longer listed go with them.
-          endpoints: Object.fromEntries(
-            Object.entries({ ...current.endpoints, ...change.endpoints }).filter(([id]) => listed.has(id)),
-          ),
+          // The endpoints of backends no longer listed go with them; one given for a backend not listed is an error.
+          endpoints: {
+            ...Object.fromEntries(Object.entries(current.endpoints).filter(([id]) => listed.has(id))),
+            ...change.endpoints,
+          },
         };
         const result = await controlPlane.pushRendered(next);
         return reply.code(202).send(result);

@@ -1,9 +1,21 @@
 // docker-compose.yml: one service per Jaeger (`<<: *jaeger`, its data volume and its published UI port), the named
 // volumes, the one-shot that hands every data volume to Jaeger's user, and the collector waiting for each Jaeger.
 // Everything else in the file is hand-written and left as it is.
+
+import {
+  type Backend,
+  JAEGER_UI_PORT,
+  keyOf,
+  mapAt,
+  mergeKey,
+  mergesAnchor,
+  namesOf,
+  parseEditable,
+  print,
+  replacePairs,
+  type Tenants,
+} from '@otel-stack/tenancy';
 import { type Document, isMap, isSeq, Pair, Scalar, type YAMLMap } from 'yaml';
-import { type Backend, JAEGER_UI_PORT, namesOf, type Tenants } from '@otel-stack/tenancy';
-import { keyOf, mapAt, mergeKey, mergesAnchor, parseEditable, print, replacePairs } from '@otel-stack/tenancy';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
 

@@ -1,7 +1,8 @@
 // k8s/tenants/: a kustomization per backend that names its copy of the Jaeger in k8s/jaeger/, and one that lists them
 // with the TENANTS both services read. Every file here is generated whole.
-import { stringify } from 'yaml';
+
 import { type Backend, servicesTenants, type Tenants } from '@otel-stack/tenancy';
+import { stringify } from 'yaml';
 
 export const K8S_TENANTS_DIR = 'k8s/tenants';
 

@@ -1,8 +1,8 @@
 // collector/tier1.yaml: its transform/pii processor, a copy of the one in collector/otel-collector.yaml, so the
 // masking statements are written once. Everything else in tier1.yaml is hand-written and left as it is.
+
+import { COLLECTOR_CONFIG_FILE, keyOf, mapAt, parseEditable, print } from '@otel-stack/tenancy';
 import { isMap, Pair, Scalar } from 'yaml';
-import { COLLECTOR_CONFIG_FILE } from '@otel-stack/tenancy';
-import { keyOf, mapAt, parseEditable, print } from '@otel-stack/tenancy';
 
 export const TIER1_CONFIG_FILE = 'collector/tier1.yaml';
 
