@@ -9,17 +9,24 @@ export class ConfigInvalidError extends Error {
 }
 
 const TIMEOUT_MS = 30_000;
-// The collector's error lines are a timestamped log line or a plain `Error: ...`; this keeps the message part.
-const LOG_PREFIX = /^\S+\s+(?:error|ERROR|warn|WARN|info|INFO)\s+\S+\s+/;
+// A log line of the collector's (`2026-...Z  error  caller  message`): the message part is what counts.
+const LOG_PREFIX = /^\d{4}-\d{2}-\d{2}T\S+\s+(?:error|warn|info|debug)\s+\S+\s+/i;
 
-/** The lines of the collector's output that say why, masked: the config is an operator's input and may hold anything. */
-function reasonOf(output: string): string {
-  const lines = output
-    .split('\n')
-    .map((line) => line.replace(LOG_PREFIX, '').trim())
-    .filter((line) => line !== '' && !line.startsWith('Usage:') && !line.startsWith('Flags:'));
-  const reason = lines.find((line) => /error/i.test(line)) ?? lines[0] ?? 'no output';
-  return redactPii(reason.length > 2000 ? `${reason.slice(0, 2000)}...` : reason);
+/**
+ * What the collector said, from its first `Error:` on, in one line and masked: the config is an operator's input
+ * and may hold anything.
+ */
+export function reasonOf(output: string): string {
+  const lines = output.split('\n').map((line) => line.replace(LOG_PREFIX, '').trim());
+  const usage = lines.findIndex((line) => line.startsWith('Usage:'));
+  const relevant = lines.slice(0, usage === -1 ? undefined : usage);
+  const first = relevant.findIndex((line) => line.startsWith('Error:'));
+  const reason = relevant
+    .slice(Math.max(first, 0))
+    .filter((line) => line !== '')
+    .join(' ');
+  const text = reason === '' ? 'the collector refused the config without saying why' : reason;
+  return redactPii(text.length > 2000 ? `${text.slice(0, 2000)}...` : text);
 }
 
 /**

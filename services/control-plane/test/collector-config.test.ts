@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readTenants } from '@otel-stack/tenancy';
 import { parse } from 'yaml';
 import { ConfigRenderError, renderConfig, toTenantsDocument } from '../src/collector-config';
+import { reasonOf } from '../src/validate-config';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const TEMPLATE = readFileSync(path.join(ROOT, 'collector/otel-collector.yaml'), 'utf8');
@@ -72,5 +73,23 @@ describe('renderConfig: the pushed config is collector/otel-collector.yaml with 
   ])('%j is refused with the reason', (parameters, message) => {
     expect(() => render(parameters)).toThrow(ConfigRenderError);
     expect(() => render(parameters)).toThrow(message);
+  });
+});
+
+describe("reasonOf: the collector's validation output as one line", () => {
+  it('keeps everything from the first Error:, drops blank lines and the usage text, masks card numbers', () => {
+    const output = [
+      'Error: failed to get config: cannot unmarshal the configuration: decoding failed due to the following error(s):',
+      '',
+      '\'processors\' error reading configuration for "tail_sampling": decoding failed due to the following error(s):',
+      '',
+      '\'decision_wait\' time: invalid duration "4111 1111 1111 1111"',
+      'Usage:',
+      '  otelcol validate [flags]',
+    ].join('\n');
+    expect(reasonOf(output)).toBe(
+      'Error: failed to get config: cannot unmarshal the configuration: decoding failed due to the following error(s): \'processors\' error reading configuration for "tail_sampling": decoding failed due to the following error(s): \'decision_wait\' time: invalid duration "****1111"',
+    );
+    expect(reasonOf('')).toBe('the collector refused the config without saying why');
   });
 });
