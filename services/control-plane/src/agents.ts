@@ -33,9 +33,12 @@ interface Agent {
   sequenceNum: bigint;
 }
 
-// Bounds on what one agent's description can take, whatever it sends.
+// Bounds on what one agent can take of the control plane's memory, whatever it sends: the registry holds up to twice
+// OPAMP_MAX_AGENTS agents, so 512 of these at the defaults.
 const MAX_ATTRIBUTES = 64;
 const MAX_TEXT = 256;
+/** The effective config kept for GET /agents/:id (its hash is of the whole); ours is ~16 KiB. */
+export const MAX_EFFECTIVE_CONFIG_CHARS = 256 * 1024;
 
 function text(value: string): string {
   const masked = redactPii(value);
@@ -159,8 +162,11 @@ export class AgentRegistry {
     }
     const effective = configText(message);
     if (effective !== null) {
-      agent.effectiveConfig = effective;
       agent.effectiveConfigHash = createHash('sha256').update(effective).digest('hex');
+      agent.effectiveConfig =
+        effective.length > MAX_EFFECTIVE_CONFIG_CHARS
+          ? `${effective.slice(0, MAX_EFFECTIVE_CONFIG_CHARS)}\n# ... cut at ${MAX_EFFECTIVE_CONFIG_CHARS} characters`
+          : effective;
     }
     let remoteConfigChanged = false;
     const status = message.remoteConfigStatus;

@@ -146,7 +146,21 @@ export class OpampServer {
         controlPlane.connected(id, channel);
         log.info({ instanceId: id }, 'agent connected');
       }
-      channel.send(controlPlane.onMessage(message));
+      try {
+        channel.send(controlPlane.onMessage(message));
+      } catch (err) {
+        // Ours, not the agent's (the state directory could not be written, ...): it may retry.
+        log.warn({ instanceId: id, err: String(err) }, 'could not handle an agent message');
+        channel.send(
+          create(ServerToAgentSchema, {
+            instanceUid: message.instanceUid,
+            errorResponse: {
+              type: ServerErrorResponseType.ServerErrorResponseType_Unavailable,
+              errorMessage: 'the control plane could not handle the message',
+            },
+          }),
+        );
+      }
     });
     ws.on('close', () => {
       clearTimeout(hello);

@@ -171,3 +171,18 @@ describe('ControlPlane', () => {
     ).toBeUndefined();
   });
 });
+
+describe('AgentRegistry bounds', () => {
+  it('keeps at most the configured number of agents, forgetting the longest-gone first', async () => {
+    const { controlPlane } = await started();
+    const agents = Array.from({ length: 10 }, () => new FakeAgent());
+    for (const agent of agents) {
+      const c = channel();
+      controlPlane.connected(agent.instanceId, c);
+      controlPlane.onMessage(agent.hello());
+      controlPlane.disconnected(agent.instanceId, c);
+    }
+    // testControlPlane's registry holds 8: the first two are forgotten.
+    expect(controlPlane.registry.list().map((a) => a.instanceId)).toEqual(agents.slice(2).map((a) => a.instanceId));
+  });
+});
