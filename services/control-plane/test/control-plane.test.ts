@@ -46,7 +46,8 @@ describe('ControlPlane', () => {
     expect(hashOf(first)).toBe(desired?.hash);
     expect(bodyOf(first)).toBe(desired?.yaml);
     expect(first.remoteConfig?.config?.configMap['']?.contentType).toBe('text/yaml');
-    // Not again while it applies it.
+    // Not again on the same connection: neither with a heartbeat that still reports nothing, nor while it applies it.
+    expect(controlPlane.onMessage(agent.message({})).remoteConfig).toBeUndefined();
     expect(controlPlane.onMessage(agent.status(desired?.hash ?? '', APPLYING)).remoteConfig).toBeUndefined();
     expect(controlPlane.onMessage(agent.status(desired?.hash ?? '', APPLIED)).remoteConfig).toBeUndefined();
     expect(controlPlane.rollouts[0]).toMatchObject({ hash: desired?.hash, status: 'APPLIED' });
