@@ -115,7 +115,6 @@ beforeAll(async () => {
     env: { ...jaegerEndpoints(byBackend((b) => jaegers[b.id] as Jaeger)), COLLECTOR_STORAGE_DIR: storageDir },
   });
   await collector.start();
-  await collector.healthy();
   const paymentPort = await freePort();
   const otlp = {
     OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpGrpcEndpoint,

@@ -14,6 +14,7 @@ const BUILD_SCRIPTS = {
   collector: path.join(ROOT, 'scripts/build-collector.sh'),
   jaeger: path.join(ROOT, 'scripts/build-jaeger.sh'),
 } as const;
+const OPAMP_BUILD_SCRIPT = path.join(ROOT, 'scripts/build-opamp.sh');
 
 export type BinaryName = keyof typeof BINARIES;
 
@@ -36,10 +37,11 @@ export function requireBinaries(): void {
  * Runs the build scripts (each is a no-op when its binary is current), their progress going to stderr. Resolves to
  * false with the scripts' own one-line reason (e.g. no Go) already printed.
  */
-export async function buildBinaries(): Promise<boolean> {
-  for (const name of Object.keys(BUILD_SCRIPTS) as BinaryName[]) {
+export async function buildBinaries(options: { opamp?: boolean } = {}): Promise<boolean> {
+  const scripts = [...Object.values(BUILD_SCRIPTS), ...(options.opamp ? [OPAMP_BUILD_SCRIPT] : [])];
+  for (const script of scripts) {
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn('bash', [BUILD_SCRIPTS[name]], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+      const child = spawn('bash', [script], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
       child.once('error', () => resolve(1));
       child.once('exit', resolve);
     });

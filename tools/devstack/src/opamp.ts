@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './binaries';
-import type { CollectorPorts } from './collector';
+import { type CollectorMetrics, type CollectorPorts, parsePrometheus } from './collector';
 import { waitHealthy } from './jaeger';
 import { freePort, ManagedProcess, track } from './processes';
 
@@ -33,6 +33,8 @@ export interface ControlPlaneOptions {
   /** The collector binary it validates configs with. */
   readonly validator: string;
   readonly env?: Record<string, string>;
+  /** See StartOptions.ownProcessGroup. */
+  readonly ownProcessGroup?: boolean;
 }
 
 /** services/control-plane as a process, and its admin API. */
@@ -67,6 +69,7 @@ export class ControlPlaneProcess {
         ...this.options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: this.options.ownProcessGroup ?? false,
     });
     track(child);
     this.#process = new ManagedProcess('control-plane', child);
@@ -96,6 +99,8 @@ export interface SupervisedCollectorOptions {
   readonly env: Record<string, string>;
   /** How long a restarted collector must stay healthy before the supervisor reports APPLIED. */
   readonly configApplyTimeout?: string;
+  /** See StartOptions.ownProcessGroup. */
+  readonly ownProcessGroup?: boolean;
 }
 
 /** The OpAMP Supervisor running the opamp distribution; the collector starts once the control plane sends a config. */
@@ -109,6 +114,10 @@ export class SupervisedCollector {
     return `http://127.0.0.1:${this.options.ports.otlpGrpc}`;
   }
 
+  get otlpHttpUrl(): string {
+    return `http://127.0.0.1:${this.options.ports.otlpHttp}`;
+  }
+
   get healthUrl(): string {
     return `http://127.0.0.1:${this.options.ports.health}/`;
   }
@@ -117,6 +126,7 @@ export class SupervisedCollector {
     return this.#process;
   }
 
+  /** Starts the supervisor and waits until the collector it runs answers its health check. */
   async start(): Promise<void> {
     const { ports } = this.options;
     const listen = path.join(this.#dir, 'listen.yaml');
@@ -171,27 +181,33 @@ export class SupervisedCollector {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: this.options.ownProcessGroup ?? false,
     });
     track(child);
     this.#process = new ManagedProcess('opamp-supervisor', child);
+    // The collector starts once the control plane's config has arrived and passed the supervisor's validation.
+    await waitHealthy(this.#process, this.healthUrl, 60_000);
   }
 
-  /** Waits until the collector the supervisor runs answers its health check. */
-  async healthy(timeoutMs = 60_000): Promise<void> {
-    if (!this.#process) throw new Error('supervisor not started');
-    await waitHealthy(this.#process, this.healthUrl, timeoutMs);
+  async metrics(): Promise<CollectorMetrics> {
+    const res = await fetch(`http://127.0.0.1:${this.options.ports.metrics}/metrics`, {
+      signal: AbortSignal.timeout(5_000),
+    });
+    return parsePrometheus(await res.text());
   }
 
   /**
    * SIGINT: the supervisor stops the collector (which drains) and exits. The supervisor (0.149.0) handles SIGINT
    * only; on SIGTERM it dies at once and leaves the collector running without it.
    */
-  async stop(): Promise<void> {
+  async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
     const supervisor = this.#process;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     if (supervisor?.running) {
       supervisor.child.kill('SIGINT');
-      await supervisor.exited;
+      exit = await supervisor.exited;
     }
     rmSync(this.#dir, { recursive: true, force: true });
+    return exit;
   }
 }

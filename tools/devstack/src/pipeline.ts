@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { namesOf, servicesTenants, TENANT_BACKENDS, type TenantBackend } from '@otel-stack/tenants';
 import { requireBinaries } from './binaries';
-import { Collector, type CollectorPorts, sumOf } from './collector';
+import { Collector, type CollectorMetrics, type CollectorPorts, sumOf } from './collector';
 import { Jaeger, type JaegerPorts } from './jaeger';
+import { ControlPlaneProcess, OPAMP_BINARIES, requireOpampBinaries, SupervisedCollector } from './opamp';
 import { freePort, type ManagedProcess, type RunningService, startService } from './processes';
 
 /** The backends the collector routes to, from tenants.yaml: one Jaeger per tenant, then the fallback. */
@@ -39,6 +40,22 @@ export interface PipelineOptions {
   readonly services?: boolean;
   /** See StartOptions.ownProcessGroup. */
   readonly ownProcessGroup?: boolean;
+  /**
+   * Run the collector under the OpAMP Supervisor, its config pushed by the control plane (docs/opamp.md), instead of
+   * our distribution with collector/otel-collector.yaml. The control plane keeps its desired config in `stateDir`.
+   */
+  readonly opamp?: { readonly opampPort: number; readonly adminPort: number; readonly stateDir: string };
+}
+
+/** What the pipeline needs of its collector, plain or supervised. */
+export interface PipelineCollector {
+  readonly otlpGrpcEndpoint: string;
+  readonly otlpHttpUrl: string;
+  readonly process: ManagedProcess | undefined;
+  start(): Promise<void>;
+  /** How the collector's process (the supervisor's, supervised) exited; undefined when it was not running. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined>;
+  metrics(): Promise<CollectorMetrics>;
 }
 
 /** Free loopback ports for one Jaeger per backend. */
@@ -86,9 +103,12 @@ export function jaegerEndpoints(
  * Waits until every collector holds no trace in tail sampling (it decides `decision_wait` after a trace's first
  * span) and its exporters' queues are empty, i.e. everything they accepted is in a Jaeger. False on timeout.
  */
-export async function collectorsDrained(collectors: readonly Collector[], timeoutMs = 30_000): Promise<boolean> {
+export async function collectorsDrained(
+  collectors: readonly Pick<PipelineCollector, 'metrics'>[],
+  timeoutMs = 30_000,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  const drained = async (collector: Collector): Promise<boolean> => {
+  const drained = async (collector: Pick<PipelineCollector, 'metrics'>): Promise<boolean> => {
     const metrics = await collector.metrics().catch(() => undefined);
     return (
       metrics !== undefined &&
@@ -110,7 +130,9 @@ export async function collectorsDrained(collectors: readonly Collector[], timeou
 export class Pipeline {
   readonly ports: PipelinePorts;
   readonly jaegers: Readonly<Record<Backend, Jaeger>>;
-  #collector: Collector;
+  #collector: PipelineCollector;
+  /** With the `opamp` option: the control plane that configures the collector. */
+  readonly controlPlane: ControlPlaneProcess | undefined;
   readonly storageDir: string;
   readonly #ownsStorage: boolean;
   readonly #options: PipelineOptions;
@@ -123,11 +145,20 @@ export class Pipeline {
     this.#ownsStorage = options.storageDir === undefined;
     this.storageDir = options.storageDir ?? mkdtempSync(path.join(os.tmpdir(), 'otelcol-storage-'));
     this.jaegers = byBackend((b) => new Jaeger(b.id, ports.jaegers[b.id]));
+    this.controlPlane =
+      options.opamp &&
+      new ControlPlaneProcess({
+        opampPort: options.opamp.opampPort,
+        adminPort: options.opamp.adminPort,
+        stateDir: options.opamp.stateDir,
+        validator: OPAMP_BINARIES.collector,
+        ownProcessGroup: options.ownProcessGroup ?? false,
+      });
     this.#collector = this.newCollector();
   }
 
   /** The current collector process (a new one after restartCollector). */
-  get collector(): Collector {
+  get collector(): PipelineCollector {
     return this.#collector;
   }
 
@@ -136,18 +167,28 @@ export class Pipeline {
   }
 
   /** A collector on the same ports and storage (to start one again after stopping it). */
-  newCollector(): Collector {
-    return new Collector({
-      ports: this.ports.collector,
-      env: { ...jaegerEndpoints(this.jaegers), COLLECTOR_STORAGE_DIR: this.storageDir, ...this.#options.collector },
-      ownProcessGroup: this.#options.ownProcessGroup ?? false,
-    });
+  newCollector(): PipelineCollector {
+    const env = {
+      ...jaegerEndpoints(this.jaegers),
+      COLLECTOR_STORAGE_DIR: this.storageDir,
+      ...this.#options.collector,
+    };
+    if (this.controlPlane) {
+      return new SupervisedCollector({
+        ports: this.ports.collector,
+        serverUrl: this.controlPlane.opampUrl,
+        env,
+        ownProcessGroup: this.#options.ownProcessGroup ?? false,
+      });
+    }
+    return new Collector({ ports: this.ports.collector, env, ownProcessGroup: this.#options.ownProcessGroup ?? false });
   }
 
   /** Every process of the pipeline started so far. */
   processes(): ManagedProcess[] {
     return [
       ...BACKENDS.flatMap((b) => this.jaegers[b].process ?? []),
+      ...(this.controlPlane?.process ? [this.controlPlane.process] : []),
       ...(this.collector.process ? [this.collector.process] : []),
       ...(this.payment ? [this.payment] : []),
       ...(this.orders ? [this.orders] : []),
@@ -165,7 +206,11 @@ export class Pipeline {
       onProgress(`jaeger ${backend}`);
       await this.jaegers[backend].start({ ownProcessGroup: this.#options.ownProcessGroup ?? false });
     }
-    onProgress('otel-collector');
+    if (this.controlPlane) {
+      onProgress('control-plane');
+      await this.controlPlane.start();
+    }
+    onProgress(this.controlPlane ? 'otel-collector (under the OpAMP Supervisor)' : 'otel-collector');
     await this.collector.start();
     if (this.#options.services === false) return;
     const group = { ownProcessGroup: this.#options.ownProcessGroup ?? false };
@@ -202,6 +247,7 @@ export class Pipeline {
     await Promise.all([this.orders?.terminate(), this.payment?.terminate()]);
     if (options.drain && this.collector.process?.running) await this.drained();
     await this.collector.stop();
+    await this.controlPlane?.stop();
     await Promise.all(BACKENDS.map((b) => this.jaegers[b].stop()));
     if (this.#ownsStorage) rmSync(this.storageDir, { recursive: true, force: true });
   }
@@ -222,5 +268,6 @@ export async function startedOrStopped<T extends { start(): Promise<void>; stop(
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   requireBinaries();
+  if (options.opamp) requireOpampBinaries();
   return startedOrStopped(new Pipeline(options.ports ?? (await freePipelinePorts()), options));
 }

@@ -4,6 +4,9 @@
  * 127.0.0.1. Builds the collector and Jaeger first when they are missing or out of date. Ctrl-C or SIGTERM stops
  * everything: the services flush their spans, the collector decides its last traces and keeps what it could not
  * deliver in its persistent queue (.build/stack/file_storage), then the Jaegers stop (their storage is in memory).
+ *
+ * `pnpm stack --opamp`: the same, with the collector under the OpAMP Supervisor and its config pushed by the control
+ * plane (docs/opamp.md), which keeps its desired config in .build/stack/control-plane.
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -19,23 +22,24 @@ const STACK_DIR = process.env.STACK_DIR ? path.resolve(process.env.STACK_DIR) : 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Starts the stack and resolves once it is up, or prints one line why not and exits 1. */
-export async function startNativeStack(options: { quiet?: boolean } = {}): Promise<Pipeline> {
+export async function startNativeStack(options: { quiet?: boolean; opamp?: boolean } = {}): Promise<Pipeline> {
   let ports: ReturnType<typeof stackPorts>;
   try {
-    ports = stackPorts();
+    ports = stackPorts(process.env, { opamp: options.opamp ?? false });
     await checkPortsFree(ports.settings);
   } catch (err) {
     if (!(err instanceof PortError)) throw err;
     console.error(`pnpm stack: ${err.message}`);
     process.exit(1);
   }
-  if (!(await buildBinaries())) {
-    console.error('pnpm stack: the collector or Jaeger could not be built (see above)');
+  if (!(await buildBinaries({ opamp: options.opamp ?? false }))) {
+    console.error('pnpm stack: the collector, Jaeger or the OpAMP Supervisor could not be built (see above)');
     process.exit(1);
   }
   const pipeline = new Pipeline(ports.ports, {
     storageDir: path.join(STACK_DIR, 'file_storage'),
     ownProcessGroup: true,
+    ...(ports.opamp && { opamp: { ...ports.opamp, stateDir: path.join(STACK_DIR, 'control-plane') } }),
     collector: process.env.TAIL_SAMPLING_PERCENTAGE
       ? { TAIL_SAMPLING_PERCENTAGE: process.env.TAIL_SAMPLING_PERCENTAGE }
       : {},
@@ -81,6 +85,11 @@ export function describeStack(pipeline: Pipeline): string {
   return [
     `  order-api        ${pipeline.baseUrl}  (POST /orders, POST /orders/batch, GET /orders/:id)`,
     `  payment-service  127.0.0.1:${ports.payment}  (gRPC; reflection on)`,
+    ...(pipeline.controlPlane
+      ? [
+          `  control-plane    OpAMP ${pipeline.controlPlane.opampUrl}; admin API ${pipeline.controlPlane.adminUrl}/agents (./scripts/pnpm control-plane agents)`,
+        ]
+      : []),
     `  otel-collector   OTLP gRPC 127.0.0.1:${c.otlpGrpc}, HTTP 127.0.0.1:${c.otlpHttp}; health http://127.0.0.1:${c.health}/; metrics http://127.0.0.1:${c.metrics}/metrics`,
     ...jaegers,
     `  logs             ${path.join(STACK_DIR, 'logs')}/`,
@@ -126,13 +135,23 @@ export function stopOnSignals(
 }
 
 async function main(): Promise<void> {
-  const pipeline = await startNativeStack();
+  const args = process.argv.slice(2);
+  if (args.some((a) => a !== '--opamp')) {
+    console.error('usage: pnpm stack [--opamp]');
+    process.exit(2);
+  }
+  const pipeline = await startNativeStack({ opamp: args.includes('--opamp') });
   stopOnSignals(pipeline);
   say(`\nThe stack is up (Ctrl-C stops it):\n${describeStack(pipeline)}\n`);
   say(`Try it:
 ${curlSampleOrder(pipeline.baseUrl, 'tenant_a')}
   then, about 10 s later (tail sampling waits for the whole trace):
   curl -s 'http://127.0.0.1:${pipeline.ports.jaegers.tenant_a.queryHttp}/api/traces?service=order-api&limit=1'`);
+  if (pipeline.controlPlane) {
+    say(`and change the collector's config while it runs (CONTROL_PLANE_URL=${pipeline.controlPlane.adminUrl} if not 4321):
+  ./scripts/pnpm control-plane agents
+  ./scripts/pnpm control-plane sampling 10`);
+  }
 }
 
 if (require.main === module) void main();

@@ -50,10 +50,17 @@ const JAEGERS = TENANT_BACKENDS.map((backend, index) => ({
   settings: jaegerSettings(backend, index),
 }));
 
+// `pnpm stack --opamp`: the control plane's listeners, under the variables the control plane itself reads.
+const OPAMP = {
+  opampPort: { variable: 'OPAMP_PORT', what: 'control plane OpAMP', fallback: 4320 },
+  adminPort: { variable: 'ADMIN_PORT', what: 'control plane admin API', fallback: 4321 },
+} as const satisfies Record<string, PortSetting>;
+
 /** Every variable that moves a port of the native stack. */
 export const STACK_PORT_VARIABLES: readonly string[] = [
   ...Object.values(FIXED),
   ...JAEGERS.flatMap((j) => Object.values(j.settings)),
+  ...Object.values(OPAMP),
 ].map((s) => s.variable);
 
 function dotEnvPorts(): Map<string, string> {
@@ -69,8 +76,13 @@ function dotEnvPorts(): Map<string, string> {
 export class PortError extends Error {}
 
 /** The stack's ports: the environment, else .env, else the native default; each must be a valid, distinct port. */
-export function stackPorts(env: NodeJS.ProcessEnv = process.env): {
+export function stackPorts(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { opamp?: boolean } = {},
+): {
   ports: PipelinePorts;
+  /** With `opamp`: the control plane's ports. */
+  opamp: { opampPort: number; adminPort: number } | undefined;
   settings: Map<number, PortSetting>;
 } {
   const fromFile = dotEnvPorts();
@@ -99,8 +111,10 @@ export function stackPorts(env: NodeJS.ProcessEnv = process.env): {
       health: portOf(settings.health),
     };
   }
+  const opamp = options.opamp ? { opampPort: portOf(OPAMP.opampPort), adminPort: portOf(OPAMP.adminPort) } : undefined;
   return {
     settings: byPort,
+    opamp,
     ports: {
       orderApi: fixed.orderApi,
       payment: fixed.payment,
