@@ -5,6 +5,8 @@
 #   docker build --build-arg SERVICE=order-api       -t order-api:0.1.0 .
 #   docker build --build-arg SERVICE=payment-service -t payment-service:0.1.0 .
 #   docker build --build-arg SERVICE=load-generator  --target load-generator -t load-generator:0.1.0 .
+#   docker build --build-arg SERVICE=control-plane   --target control-plane -t control-plane:0.1.0 \
+#     --build-context otelcol-opamp=docker-image://otelcol-otel-stack-opamp:0.149.0 .
 #
 # Why one file and not one per service: the services are built, bundled and started the same way, and two copies
 # of this file would drift (the pnpm pin, the base image, the hardening). The build context is always the
@@ -63,4 +65,17 @@ ENTRYPOINT ["node", "--require", "@otel-stack/telemetry/register", "dist/main.js
 
 # The load generator: a bounded run, flags after the image name (`docker run ... load-generator:0.1.0 --rate 50`).
 FROM runtime AS load-generator
+ENTRYPOINT ["node", "dist/main.js"]
+
+# The control plane (docs/opamp.md). It checks every config with `validate` of the very collector binary its agents
+# run, copied from the supervised collector's image (collector/opamp/Dockerfile): the build context `otelcol-opamp`,
+# which docker-compose.opamp.yml passes as an additional context and a manual build as --build-context (above).
+# Its desired config lives in STATE_DIR: the directory is the app user's, so a new volume mounted there is too.
+FROM runtime AS control-plane
+COPY --from=otelcol-opamp /usr/local/bin/otelcol-otel-stack-opamp /usr/local/bin/otelcol-otel-stack-opamp
+USER 0:0
+RUN mkdir -p /var/lib/control-plane && chown 1000:1000 /var/lib/control-plane
+USER 1000:1000
+ENV COLLECTOR_VALIDATOR=/usr/local/bin/otelcol-otel-stack-opamp STATE_DIR=/var/lib/control-plane
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 CMD ["node", "dist/healthcheck.js"]
 ENTRYPOINT ["node", "dist/main.js"]

@@ -19,6 +19,8 @@ import type { OpampLimits } from './config';
 import type { AgentChannel, ControlPlane, ControlPlaneLog } from './control-plane';
 
 export const OPAMP_PATH = '/v1/opamp';
+/** Plain `GET` on the OpAMP port: 200 while the process serves (container healthcheck, Kubernetes probes). */
+export const HEALTH_PATH = '/healthz';
 
 // WebSocket close codes (RFC 6455).
 const CLOSE = { unsupported: 1003, invalidPayload: 1007, policy: 1008 } as const;
@@ -65,7 +67,12 @@ export class OpampServer {
 
   constructor(private readonly options: OpampServerOptions) {
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.limits.maxMessageBytes });
-    this.#http = createServer((_req, res) => {
+    this.#http = createServer((req, res) => {
+      // The one plain-HTTP answer: liveness for probes and healthchecks, which cannot reach the admin API on loopback.
+      if (req.method === 'GET' && (req.url ?? '').split('?')[0] === HEALTH_PATH) {
+        res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' }).end('ok\n');
+        return;
+      }
       res.writeHead(426, { 'content-type': 'text/plain', connection: 'close' }).end('OpAMP over WebSocket only\n');
     });
     this.#http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {

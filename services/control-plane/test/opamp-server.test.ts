@@ -6,7 +6,7 @@ import { decodeServerToAgent, encodeAgentToServer, type ServerToAgent } from '@o
 import { readTenants } from '@otel-stack/tenancy';
 import WebSocket from 'ws';
 import { toTenantsDocument } from '../src/collector-config';
-import { OPAMP_PATH, OpampServer } from '../src/opamp-server';
+import { HEALTH_PATH, OPAMP_PATH, OpampServer } from '../src/opamp-server';
 import { FakeAgent, testControlPlane } from './fake-agent';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -81,6 +81,20 @@ const until = async (check: () => boolean) => {
 };
 
 describe('OpAMP over WebSocket', () => {
+  it('answers plain HTTP only on GET /healthz (probes), 426 Upgrade Required elsewhere', async () => {
+    const base = url.replace('ws://', 'http://').replace(OPAMP_PATH, '');
+    const health = await fetch(`${base}${HEALTH_PATH}`);
+    expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
+    for (const [method, target] of [
+      ['GET', OPAMP_PATH],
+      ['POST', HEALTH_PATH],
+      ['GET', '/agents'],
+    ] as const) {
+      const res = await fetch(`${base}${target}`, { method });
+      expect({ method, target, status: res.status }).toEqual({ method, target, status: 426 });
+    }
+  });
+
   it('answers an agent with its instance UID and the desired config', async () => {
     const client = await connect();
     const agent = new FakeAgent();

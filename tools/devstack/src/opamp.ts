@@ -3,9 +3,10 @@
 // its whole config from the control plane; the one thing changed here is where it listens (a local config file the
 // supervisor merges after the remote config, as collector.ts's --set overrides do for the plain collector).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { ROOT } from './binaries';
 import { type CollectorMetrics, type CollectorPorts, parsePrometheus } from './collector';
 import { waitHealthy } from './jaeger';
@@ -15,6 +16,16 @@ export const OPAMP_BINARIES = {
   collector: path.join(ROOT, '.build/otelcol-opamp/otelcol-otel-stack-opamp'),
   supervisor: path.join(ROOT, '.build/opampsupervisor/opampsupervisor'),
 } as const;
+
+/** The supervisor config the images ship (and the local file they merge last). */
+export const SUPERVISOR_CONFIG = path.join(ROOT, 'collector/opamp/supervisor.yaml');
+const SHIPPED_LOCAL_CONFIG = '/etc/otelcol/local.yaml';
+
+interface SupervisorConfig {
+  server: Record<string, unknown>;
+  agent: { config_files: string[]; [key: string]: unknown };
+  [key: string]: unknown;
+}
 
 export function requireOpampBinaries(): void {
   const missing = Object.values(OPAMP_BINARIES).filter((binary) => !existsSync(binary));
@@ -153,30 +164,7 @@ export class SupervisedCollector {
       }),
     );
     const config = path.join(this.#dir, 'supervisor.yaml');
-    // JSON is YAML. The keys are those of collector/opamp/supervisor.yaml, with loopback ports and a temp storage.
-    writeFileSync(
-      config,
-      JSON.stringify({
-        server: { endpoint: this.options.serverUrl, tls: { insecure: true } },
-        capabilities: {
-          accepts_remote_config: true,
-          reports_effective_config: true,
-          reports_remote_config: true,
-          reports_health: true,
-          reports_heartbeat: true,
-          reports_own_metrics: false,
-        },
-        agent: {
-          executable: OPAMP_BINARIES.collector,
-          validate_config: true,
-          config_apply_timeout: this.options.configApplyTimeout ?? '3s',
-          opamp_server_port: await freePort(),
-          config_files: ['$OWN_TELEMETRY_CONFIG', '$OPAMP_EXTENSION_CONFIG', '$REMOTE_CONFIG', listen],
-        },
-        storage: { directory: path.join(this.#dir, 'storage') },
-        telemetry: { logs: { level: 'warn' } },
-      }),
-    );
+    writeFileSync(config, JSON.stringify(this.#supervisorConfig(listen, await freePort())));
     const child = spawn(OPAMP_BINARIES.supervisor, [`--config=${config}`], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...this.options.env },
@@ -187,6 +175,32 @@ export class SupervisedCollector {
     this.#process = new ManagedProcess('opamp-supervisor', child);
     // The collector starts once the control plane's config has arrived and passed the supervisor's validation.
     await waitHealthy(this.#process, this.healthUrl, 60_000);
+  }
+
+  /**
+   * collector/opamp/supervisor.yaml, the file the images run, with what differs on the host: the control plane's
+   * URL, the binary built here, a temporary storage, a free port for the supervisor's local OpAMP server, the
+   * listen addresses as the local file, and the supervisor's warnings only. Written back as JSON (JSON is YAML).
+   */
+  #supervisorConfig(localConfig: string, opampServerPort: number): SupervisorConfig {
+    const shipped = parse(readFileSync(SUPERVISOR_CONFIG, 'utf8')) as SupervisorConfig;
+    const files = shipped.agent.config_files;
+    if (files.at(-1) !== SHIPPED_LOCAL_CONFIG) {
+      throw new Error(`${SUPERVISOR_CONFIG}: agent.config_files must end with ${SHIPPED_LOCAL_CONFIG}`);
+    }
+    return {
+      ...shipped,
+      server: { ...shipped.server, endpoint: this.options.serverUrl },
+      agent: {
+        ...shipped.agent,
+        executable: OPAMP_BINARIES.collector,
+        config_apply_timeout: this.options.configApplyTimeout ?? '3s',
+        opamp_server_port: opampServerPort,
+        config_files: [...files.slice(0, -1), localConfig],
+      },
+      storage: { directory: path.join(this.#dir, 'storage') },
+      telemetry: { logs: { level: 'warn' } },
+    };
   }
 
   async metrics(): Promise<CollectorMetrics> {
