@@ -36,7 +36,7 @@ RUN pnpm fetch
 COPY . .
 RUN pnpm install --offline --frozen-lockfile
 ARG SERVICE
-RUN test -n "${SERVICE}" || { echo 'build with --build-arg SERVICE=<order-api|payment-service|load-generator>' >&2; exit 1; }
+RUN test -n "${SERVICE}" || { echo 'build with --build-arg SERVICE=<order-api|payment-service|load-generator|control-plane>' >&2; exit 1; }
 # The service and the workspace packages it depends on (`...`): protos (generated types), telemetry.
 RUN pnpm --filter "${SERVICE}..." run build
 RUN ./scripts/bundle-service.sh "${SERVICE}" /out

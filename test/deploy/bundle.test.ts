@@ -259,4 +259,48 @@ describe('production bundles (scripts/bundle-service.sh, started like the image 
     });
     expect(help).toContain('Usage: load-generator');
   });
+
+  test('control-plane bundles the same way, starts with its image ENTRYPOINT, passes its HEALTHCHECK and answers its CLI', async () => {
+    const dir = bundle('control-plane');
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), 'control-plane-state-'));
+    dirs.push(dir, state);
+    expect(linksLeavingBundle(dir)).toEqual([]);
+    const [opampPort, adminPort] = await Promise.all([freePort(), freePort()]);
+    const env = containerEnv(
+      {
+        OPAMP_PORT: String(opampPort),
+        ADMIN_PORT: String(adminPort),
+        STATE_DIR: state,
+        // The image's files, mounted from the repository in compose and Kubernetes.
+        COLLECTOR_CONFIG_TEMPLATE: repoPath('collector', 'otel-collector.yaml'),
+        TENANTS_FILE: repoPath('tenants.yaml'),
+        // The image copies the agents' collector as validator; this test is about the bundle, so any command that
+        // exits 0 will do (the pipeline tests validate with the real one).
+        COLLECTOR_VALIDATOR: 'true',
+      },
+      closedPort,
+    );
+    const run = (stage: string, keyword: 'ENTRYPOINT' | 'HEALTHCHECK') =>
+      resolveNode(execForm((effective(stages, stage, keyword) ?? '').replace(/^(--\S+\s+)*CMD\s+/, '')) ?? []);
+    const [command, args] = run('control-plane', 'ENTRYPOINT');
+    const child = spawn(command, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    const [health, healthArgs] = run('control-plane', 'HEALTHCHECK');
+    const healthcheck = () =>
+      new Promise<number>((resolve) =>
+        execFile(health, healthArgs, { cwd: dir, env, timeout: 10_000 }, (err) =>
+          resolve(err ? (typeof err.code === 'number' ? err.code : 1) : 0),
+        ),
+      );
+    await waitFor('control-plane HEALTHCHECK to pass', async () => (await healthcheck()) === 0);
+    const cli = execFileSync(process.execPath, ['dist/cli.js', 'config'], {
+      cwd: dir,
+      env: { ...env, CONTROL_PLANE_URL: `http://127.0.0.1:${adminPort}` },
+      encoding: 'utf8',
+    });
+    expect(cli).toMatch(/sampling/i);
+    child.kill('SIGTERM');
+    expect(await exitOf(child, 10_000)).toBe(0);
+    expect(await healthcheck()).not.toBe(0);
+  });
 });

@@ -8,7 +8,15 @@ import fs from 'node:fs';
 import { namesOf, readTenants, servicesTenants } from '@otel-stack/tenants';
 import Ajv from 'ajv';
 import { readCollectorFacts } from './lib/collector-config';
-import { type ComposeService, dependsOn, environmentOf, loadCompose, passedThrough } from './lib/compose';
+import {
+  type ComposeService,
+  DEFAULT_STACK,
+  dependsOn,
+  environmentOf,
+  loadCompose,
+  OPAMP_STACK,
+  passedThrough,
+} from './lib/compose';
 import { defaultsOf, restatedDefaults } from './lib/defaults';
 import { JAEGER_CONFIG, JAEGER_UID, readJaegerFacts } from './lib/jaeger-config';
 import {
@@ -23,26 +31,43 @@ import {
   repoPath,
 } from './lib/repo';
 
-const { raw, resolved, dotEnv, interpolation } = loadCompose();
 const tenants = readTenants(ROOT);
-const services = resolved.services;
 const collectorFacts = readCollectorFacts();
 const jaegerFacts = readJaegerFacts();
+const opampRelease = /^ {2}version: *([0-9.]+)/m.exec(readRepoFile('collector/opamp/builder-config.yaml'))?.[1];
+
+/** Images of collectors that run collector/otel-collector.yaml: the upstream one, and ours under the supervisor. */
+const isCollectorImage = (image = '') =>
+  image.startsWith('otel/opentelemetry-collector') || image.startsWith('otelcol-otel-stack-opamp:');
 
 /** The ports each service listens on, derived from what configures them, not from what the compose file claims. */
 function listeningPorts(name: string, service: ComposeService): Set<number> {
   const env = environmentOf(service);
-  if (service.image?.startsWith('otel/opentelemetry-collector')) return new Set(collectorFacts.listenPorts);
+  if (isCollectorImage(service.image)) return new Set(collectorFacts.listenPorts);
   if (service.image?.startsWith('jaegertracing/jaeger:')) return new Set(jaegerFacts.listenPorts);
   if (service.build && env.has('PORT')) return new Set([Number(env.get('PORT'))]);
+  if (service.build && name === 'control-plane')
+    return new Set([Number(env.get('OPAMP_PORT') ?? defaultsOf(name).get('OPAMP_PORT'))]);
   if (service.build && name === 'load-generator') return new Set();
   if (service.image?.startsWith('busybox:')) return new Set();
   throw new Error(`compose test does not know which ports ${name} (${service.image}) listens on: teach it`);
 }
 
-const listening = new Map(Object.entries(services).map(([name, s]) => [name, listeningPorts(name, s)]));
+const stacks = [
+  { files: DEFAULT_STACK, ...loadCompose(DEFAULT_STACK) },
+  { files: OPAMP_STACK, ...loadCompose(OPAMP_STACK) },
+];
 
-describe('docker-compose.yml', () => {
+test('.env defines every variable the stacks use, and each of its entries is used by one of them', () => {
+  const used = new Set(stacks.flatMap((stack) => [...stack.interpolation.used]));
+  const unused = [...(stacks[0]?.dotEnv.keys() ?? [])].filter((key) => !used.has(key));
+  expect(unused).toEqual([]);
+});
+
+describe.each(stacks)('$files', ({ resolved, interpolation, dotEnv }) => {
+  const services = resolved.services;
+  const listening = new Map(Object.entries(services).map(([name, s]) => [name, listeningPorts(name, s)]));
+
   test('validates against the Compose Specification schema', () => {
     const schema = JSON.parse(readRepoFile('test/deploy/schemas/compose-spec.json')) as Record<string, unknown>;
     // The schema names its draft-07 meta-schema without the trailing '#'; ajv knows draft-07 under its own id.
@@ -54,11 +79,9 @@ describe('docker-compose.yml', () => {
     expect(ok).toBe(true);
   });
 
-  test('uses plain variable references only, and every variable is defined in .env (and every .env entry is used)', () => {
+  test('uses plain variable references only, and every variable is defined in .env', () => {
     expect(interpolation.unsupported).toEqual([]);
     expect([...interpolation.undefinedVars]).toEqual([]);
-    const unused = [...dotEnv.keys()].filter((key) => !interpolation.used.has(key));
-    expect(unused).toEqual([]);
   });
 
   test('every image is pinned to an explicit version (no latest), build base images included', () => {
@@ -68,15 +91,23 @@ describe('docker-compose.yml', () => {
         image: service.image,
         pinned: true,
       });
-      const base = service.build?.args?.NODE_IMAGE;
-      if (service.build)
-        expect({ name, base, pinned: isPinnedImage(base ?? '') }).toEqual({ name, base, pinned: true });
+      if (!service.build) continue;
+      // The base images a build is given (NODE_IMAGE, GO_IMAGE, DEBIAN_IMAGE): at least one, each pinned.
+      const bases = Object.entries(service.build.args ?? {}).filter(([arg]) => arg.endsWith('_IMAGE'));
+      expect({ name, bases: bases.length > 0 }).toEqual({ name, bases: true });
+      for (const [arg, base] of bases)
+        expect({ name, arg, base, pinned: isPinnedImage(base) }).toEqual({ name, arg, base, pinned: true });
     }
   });
 
   test('images built here are named after the workspace service they build, tagged with its version', () => {
     for (const [name, service] of Object.entries(services)) {
       if (!service.build) continue;
+      if (service.build.context === 'collector/opamp') {
+        // The collector under the OpAMP Supervisor: named after its distribution, tagged with its release.
+        expect({ name, image: service.image }).toEqual({ name, image: `otelcol-otel-stack-opamp:${opampRelease}` });
+        continue;
+      }
       const target = service.build.args?.SERVICE ?? '';
       const pkg = JSON.parse(readRepoFile('services', target, 'package.json')) as { name: string; version: string };
       expect({ name, image: service.image }).toEqual({ name, image: `${pkg.name}:${pkg.version}` });
@@ -249,28 +280,15 @@ describe('docker-compose.yml', () => {
       if (test === undefined) continue;
       expect({ name, form: Array.isArray(test) ? test[0] : 'string (shell)' }).toEqual({ name, form: 'CMD' });
     }
-    // Every long-running service has one, except the collector whose scratch image cannot run one (documented).
+    // Every long-running service has one, except the upstream collector, whose scratch image cannot run one
+    // (documented); the supervised collector's image can.
     const without = Object.entries(services)
       .filter(([, s]) => s.restart === 'unless-stopped' && !s.healthcheck)
       .map(([name]) => name);
-    expect(without).toEqual(['otel-collector']);
-  });
-
-  test(`the collector mounts ${COLLECTOR_CONFIG} read-only where its --config points, and its queue volume`, () => {
-    const collector = services['otel-collector'];
-    expect(collector).toBeDefined();
-    const command = Array.isArray(collector?.command) ? collector.command : [];
-    const configPath = command.find((arg) => arg.startsWith('--config='))?.slice('--config='.length);
-    const mounts = (collector?.volumes ?? []).filter((v) => typeof v === 'object');
-    const configMount = mounts.find((v) => typeof v === 'object' && v.target === configPath);
-    expect(configMount).toEqual({ type: 'bind', source: `./${COLLECTOR_CONFIG}`, target: configPath, read_only: true });
-    expect(fs.existsSync(repoPath(COLLECTOR_CONFIG))).toBe(true);
-    // The persistent queue lives on a named volume at the file_storage directory the config uses.
-    const storageDir = environmentOf(collector ?? {}).get('COLLECTOR_STORAGE_DIR') ?? collectorFacts.storageDir;
-    const queueMount = mounts.find((v) => typeof v === 'object' && v.target === storageDir);
-    expect(queueMount).toMatchObject({ type: 'volume' });
-    const volumeName = typeof queueMount === 'object' ? queueMount.source : undefined;
-    expect(Object.keys(resolved.volumes ?? {})).toContain(volumeName);
+    const upstreamCollectors = Object.entries(services)
+      .filter(([, s]) => s.image?.startsWith('otel/opentelemetry-collector'))
+      .map(([name]) => name);
+    expect(without).toEqual(upstreamCollectors);
   });
 
   test(`every Jaeger runs ${JAEGER_CONFIG}, on Badger that persists, where --config points`, () => {
@@ -334,13 +352,13 @@ describe('docker-compose.yml', () => {
       if (limit === undefined) continue;
       const bytes = parseMemory(limit);
       const env = environmentOf(service);
-      if (service.build) {
+      if (service.build && !isCollectorImage(service.image)) {
         // V8 heap plus ~60-100 MB of code, buffers and gRPC/HTTP native memory must fit (measured, see docs).
         const heap = maxOldSpaceBytes(env.get('NODE_OPTIONS'));
         expect({ name, heapSet: heap !== undefined }).toEqual({ name, heapSet: true });
         expect({ name, heapShare: (heap ?? bytes) / bytes <= 0.6 }).toEqual({ name, heapShare: true });
       }
-      if (service.image?.startsWith('otel/') || service.image?.startsWith('jaegertracing/')) {
+      if (isCollectorImage(service.image) || service.image?.startsWith('jaegertracing/')) {
         const goLimit = env.get('GOMEMLIMIT');
         expect({ name, goMemLimit: goLimit !== undefined }).toEqual({ name, goMemLimit: true });
         const share = parseMemory(goLimit ?? '0') / bytes;
@@ -360,8 +378,8 @@ describe('docker-compose.yml', () => {
       });
       expect({ name, readOnly: service.read_only }).toEqual({ name, readOnly: true });
     }
-    // The log settings come from one YAML anchor: every service's logging is the very same object.
-    const logging = Object.values(raw.services).map((s) => s.logging);
+    // The same log settings everywhere (one YAML anchor in docker-compose.yml, the same values in the overlay).
+    const logging = Object.values(services).map((s) => JSON.stringify(s.logging));
     expect(new Set(logging).size).toBe(1);
   });
 
@@ -378,5 +396,26 @@ describe('docker-compose.yml', () => {
     expect(packageManager).toBe(`pnpm@${dotEnv.get('PNPM_VERSION')}`);
     const nodeVersion = readRepoFile('.node-version').trim();
     expect(dotEnv.get('NODE_IMAGE')).toMatch(new RegExp(`^node:${nodeVersion.replace(/\./g, '\\.')}-`));
+  });
+});
+
+describe('docker-compose.yml alone', () => {
+  const defaultStack = stacks[0] ?? loadCompose(DEFAULT_STACK);
+
+  test(`the collector mounts ${COLLECTOR_CONFIG} read-only where its --config points, and its queue volume`, () => {
+    const collector = defaultStack.resolved.services['otel-collector'];
+    expect(collector).toBeDefined();
+    const command = Array.isArray(collector?.command) ? collector.command : [];
+    const configPath = command.find((arg) => arg.startsWith('--config='))?.slice('--config='.length);
+    const mounts = (collector?.volumes ?? []).filter((v) => typeof v === 'object');
+    const configMount = mounts.find((v) => typeof v === 'object' && v.target === configPath);
+    expect(configMount).toEqual({ type: 'bind', source: `./${COLLECTOR_CONFIG}`, target: configPath, read_only: true });
+    expect(fs.existsSync(repoPath(COLLECTOR_CONFIG))).toBe(true);
+    // The persistent queue lives on a named volume at the file_storage directory the config uses.
+    const storageDir = environmentOf(collector ?? {}).get('COLLECTOR_STORAGE_DIR') ?? collectorFacts.storageDir;
+    const queueMount = mounts.find((v) => typeof v === 'object' && v.target === storageDir);
+    expect(queueMount).toMatchObject({ type: 'volume' });
+    const volumeName = typeof queueMount === 'object' ? queueMount.source : undefined;
+    expect(Object.keys(defaultStack.resolved.volumes ?? {})).toContain(volumeName);
   });
 });

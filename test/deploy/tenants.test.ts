@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { namesOf, parseTenants, readTenants, staleFiles, TENANT_BACKENDS, writeGenerated } from '@otel-stack/tenants';
 import YAML from 'yaml';
-import { environmentOf, loadCompose } from './lib/compose';
+import { environmentOf, loadComposeTexts } from './lib/compose';
 import { readJaegerFacts } from './lib/jaeger-config';
 import { kubectlAvailable, renderKustomization } from './lib/k8s';
 import { ROOT } from './lib/repo';
@@ -117,7 +117,7 @@ describe(`a tenant added to tenants.yaml (${EXTRA_TENANT.id}), generated`, () =>
   });
 
   test('docker compose runs its Jaeger on its UI port and its own data volume, and the collector waits for it', () => {
-    const { resolved } = loadCompose(read('docker-compose.yml'), read('.env'));
+    const { resolved } = loadComposeTexts([read('docker-compose.yml')], read('.env'));
     const jaeger = resolved.services[EXTRA_TENANT.jaeger];
     expect(jaeger?.image).toBe(resolved.services[TENANT_BACKENDS[0].jaeger]?.image);
     expect(jaeger?.ports).toEqual([

@@ -1,5 +1,99 @@
-import YAML from 'yaml';
+import YAML, { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { readRepoFile } from './repo';
+
+/** Compose's `!reset` (drop what earlier files set) and `!override` (replace instead of merging) YAML tags. */
+const RESET = Symbol('!reset');
+class Override {
+  constructor(readonly value: unknown) {}
+}
+
+/**
+ * A compose file as JS. Merge keys (`<<: *anchor`) are applied; a file with `!reset` or `!override` (an overlay)
+ * keeps them as markers for mergeCompose, and may not use anchors.
+ */
+export function readComposeFile(text: string): ComposeFile {
+  const doc = YAML.parseDocument(text, { merge: true });
+  if (doc.errors.length > 0) throw doc.errors[0];
+  if (!/!(reset|override)\b/.test(text)) return doc.toJS() as ComposeFile;
+  const toJS = (node: unknown): unknown => {
+    const tag = (node as Node | null)?.tag;
+    if (tag === '!reset') return RESET;
+    if (tag === '!override') {
+      (node as Node).tag = undefined;
+      return new Override(toJS(node));
+    }
+    if (isMap(node)) {
+      return Object.fromEntries(
+        node.items.map((pair) => [String(isScalar(pair.key) ? pair.key.value : pair.key), toJS(pair.value)]),
+      );
+    }
+    if (isSeq(node)) return node.items.map(toJS);
+    if (isScalar(node)) return node.value;
+    throw new Error(`compose overlay: anchors and aliases are not supported here (${String(node)})`);
+  };
+  return toJS(doc.contents) as ComposeFile;
+}
+
+/** The key that makes an entry of these service sequences unique when files are merged (compose's merge rules). */
+const UNIQUE_BY: Record<string, (entry: unknown) => string> = {
+  volumes: (v) =>
+    typeof v === 'object' && v ? String((v as { target: string }).target) : (String(v).split(':')[1] ?? String(v)),
+  configs: (c) =>
+    typeof c === 'object' && c
+      ? String((c as { target?: string; source: string }).target ?? (c as { source: string }).source)
+      : String(c),
+  secrets: (c) =>
+    typeof c === 'object' && c
+      ? String((c as { target?: string; source: string }).target ?? (c as { source: string }).source)
+      : String(c),
+  ports: (p) => JSON.stringify(p),
+  expose: (p) => String(p),
+};
+/** Service attributes an overriding file replaces instead of appending to. */
+const REPLACED = new Set(['command', 'entrypoint']);
+
+/**
+ * Merges compose files as `docker compose -f a -f b` does: mappings merged key by key, sequences appended
+ * (command, entrypoint and healthcheck.test replaced; volumes, configs, secrets, ports and expose unique by their
+ * key, the later file winning), `!reset` drops the earlier value and `!override` replaces it.
+ */
+export function mergeCompose(base: unknown, overlay: unknown, key = ''): unknown {
+  if (overlay === RESET) return undefined;
+  if (overlay instanceof Override) return stripMarkers(overlay.value);
+  if (base === undefined) return stripMarkers(overlay);
+  if (Array.isArray(base) && Array.isArray(overlay)) {
+    if (REPLACED.has(key) || key === 'test') return stripMarkers(overlay);
+    const unique = UNIQUE_BY[key];
+    if (!unique) return [...base, ...(stripMarkers(overlay) as unknown[])];
+    const merged = new Map(base.map((entry) => [unique(entry), entry]));
+    for (const entry of overlay) merged.set(unique(entry), stripMarkers(entry));
+    return [...merged.values()];
+  }
+  if (isPlainObject(base) && isPlainObject(overlay)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(overlay)) {
+      const merged = mergeCompose(base[k], v, k);
+      if (merged === undefined) delete out[k];
+      else out[k] = merged;
+    }
+    return out;
+  }
+  return stripMarkers(overlay);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Override);
+}
+
+function stripMarkers(value: unknown): unknown {
+  if (value === RESET) return undefined;
+  if (value instanceof Override) return stripMarkers(value.value);
+  if (Array.isArray(value)) return value.map(stripMarkers);
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === RESET ? [] : [[k, stripMarkers(v)]])));
+  }
+  return value;
+}
 
 /** `.env` as docker compose reads it: KEY=VALUE lines, `#` comments, no quoting used in this repository. */
 export function parseDotEnv(text: string): Map<string, string> {
@@ -88,11 +182,20 @@ export interface LoadedCompose {
   readonly interpolation: Interpolation;
 }
 
-export function loadCompose(
-  composeText = readRepoFile('docker-compose.yml'),
-  dotEnvText = readRepoFile('.env'),
-): LoadedCompose {
-  const raw = YAML.parse(composeText, { merge: true }) as ComposeFile;
+/** The compose files of a stack, in `-f` order: the default stack, and the stack with the OpAMP overlay. */
+export const DEFAULT_STACK = ['docker-compose.yml'] as const;
+export const OPAMP_STACK = ['docker-compose.yml', 'docker-compose.opamp.yml'] as const;
+
+export function loadCompose(files: readonly string[] = DEFAULT_STACK): LoadedCompose {
+  return loadComposeTexts(
+    files.map((file) => readRepoFile(file)),
+    readRepoFile('.env'),
+  );
+}
+
+/** Compose files' contents, merged in order, interpolated with `.env`'s. */
+export function loadComposeTexts(composeTexts: readonly string[], dotEnvText: string): LoadedCompose {
+  const raw = composeTexts.map(readComposeFile).reduce((merged, next) => mergeCompose(merged, next) as ComposeFile);
   const dotEnv = parseDotEnv(dotEnvText);
   const interpolation: Interpolation = { used: new Set(), unsupported: [], undefinedVars: new Set() };
   const resolved = interpolate(raw, dotEnv, interpolation);

@@ -2,6 +2,7 @@
 // the service's config (services/*/src/config.ts, packages/telemetry/src/config.ts), or in the collector config's
 // `${env:NAME:-default}`, and nowhere else.
 import { TELEMETRY_DEFAULTS } from '../../../packages/telemetry/src/config';
+import { CONTROL_PLANE_DEFAULTS } from '../../../services/control-plane/src/config';
 import { ORDER_API_DEFAULTS } from '../../../services/order-api/src/config';
 import { PAYMENT_DEFAULTS } from '../../../services/payment-service/src/config';
 import { readCollectorFacts } from './collector-config';
@@ -9,6 +10,7 @@ import { readCollectorFacts } from './collector-config';
 const SERVICE_DEFAULTS: Record<string, Readonly<Record<string, string>>> = {
   'order-api': { ...TELEMETRY_DEFAULTS, ...ORDER_API_DEFAULTS },
   'payment-service': { ...TELEMETRY_DEFAULTS, ...PAYMENT_DEFAULTS },
+  'control-plane': CONTROL_PLANE_DEFAULTS,
 };
 
 /**
