@@ -92,7 +92,7 @@ describe.each(stacks)('$files', ({ resolved, interpolation, dotEnv }) => {
         pinned: true,
       });
       if (!service.build) continue;
-      // The base images a build is given (NODE_IMAGE, GO_IMAGE, DEBIAN_IMAGE): at least one, each pinned.
+      // The base images a build is given (NODE_IMAGE, GO_IMAGE, BUSYBOX_IMAGE): at least one, each pinned.
       const bases = Object.entries(service.build.args ?? {}).filter(([arg]) => arg.endsWith('_IMAGE'));
       expect({ name, bases: bases.length > 0 }).toEqual({ name, bases: true });
       for (const [arg, base] of bases)
