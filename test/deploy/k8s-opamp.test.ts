@@ -220,6 +220,16 @@ describeWithKubectl('k8s/opamp/ (kubectl kustomize)', () => {
     expect(flows.map(([flow, from, to, port]) => [flow, connectionAllowed(policies, from, to, port)])).toEqual(
       flows.map(([flow, , , , allowed]) => [flow, allowed]),
     );
+    // The control plane's own ingress rule, without the sources' egress rules: tier 2 only, whatever else changes.
+    const ingressOnly = policies.map((p) => ({
+      ...p,
+      spec: { ...p.spec, policyTypes: (p.spec.policyTypes ?? ['Ingress']).filter((t: string) => t === 'Ingress') },
+    }));
+    const others = objects
+      .filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.metadata.name !== 'otel-collector-tier2')
+      .map((o) => pod(o.kind, o.metadata.name));
+    expect(others.filter((from) => connectionAllowed(ingressOnly, from, cp, 4320))).toEqual([]);
+    expect(connectionAllowed(ingressOnly, t2, cp, 4320)).toBe(true);
     const exposing = objects.flatMap((o) => {
       const ports = [
         ...(o.spec?.template?.spec?.containers ?? []).flatMap((c: Spec) =>
