@@ -370,7 +370,10 @@ describeWithKubectl('k8s/ (kubectl kustomize)', () => {
       }
     }
     const tenancy = ofKind('ConfigMap').find((c) => c.metadata.name.startsWith('tenancy-'));
-    expect(tenancy?.data).toEqual({ TENANTS: servicesTenants(tenants.backends) });
+    expect(tenancy?.data).toEqual({
+      TENANTS: servicesTenants(tenants.backends),
+      'tenants.yaml': readRepoFile('tenants.yaml'),
+    });
   });
 
   test('OTEL_RESOURCE_ATTRIBUTES carries pod, namespace and node from the downward API', () => {

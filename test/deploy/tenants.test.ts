@@ -20,6 +20,7 @@ const CHANGED_BY_A_TENANT = [
   'collector/otel-collector.yaml',
   'docker-compose.yml',
   'k8s/tenants/kustomization.yaml',
+  'k8s/tenants/tenants.yaml',
   `k8s/tenants/${EXTRA_TENANT.id}/kustomization.yaml`,
   'tools/tenants/src/backends.ts',
 ].sort();
@@ -61,6 +62,15 @@ describe('tenants.yaml', () => {
     expect(readFileSync(path.join(dir, 'collector/tier1.yaml'), 'utf8')).toContain(
       file === 'collector/tier1.yaml' ? statement : `"user.phone")'`,
     );
+  });
+
+  test("the check fails while k8s/tenants/tenants.yaml (the control plane's copy) is edited by hand", () => {
+    const dir = copyOfGeneratorFiles();
+    const copy = path.join(dir, 'k8s/tenants/tenants.yaml');
+    writeFileSync(copy, readFileSync(copy, 'utf8').replace('uiPort: 16687', 'uiPort: 16690'));
+    expect(staleFiles(dir)).toEqual(['k8s/tenants/tenants.yaml']);
+    expect(writeGenerated(dir)).toEqual(['k8s/tenants/tenants.yaml']);
+    expect(readFileSync(copy, 'utf8')).toBe(readFileSync(path.join(dir, 'tenants.yaml'), 'utf8'));
   });
 
   test.each([
@@ -165,6 +175,7 @@ describe(`a tenant added to tenants.yaml (${EXTRA_TENANT.id}), generated`, () =>
     expect(objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === configMap)).toBe(true);
     const tenancy = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('tenancy-'));
     expect(tenancy?.data.TENANTS.split(',')).toContain(EXTRA_TENANT.id);
+    expect(tenancy?.data['tenants.yaml']).toBe(read('tenants.yaml'));
   });
 
   test('the dev tooling gets its Jaeger too', () => {

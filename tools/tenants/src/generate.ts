@@ -1,6 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { COLLECTOR_CONFIG_FILE, readTenants, renderCollectorConfig, type Tenants } from '@otel-stack/tenancy';
+import {
+  COLLECTOR_CONFIG_FILE,
+  readTenants,
+  renderCollectorConfig,
+  TENANTS_FILE,
+  type Tenants,
+} from '@otel-stack/tenancy';
 import { BACKENDS_FILE, renderBackends } from './render/backends';
 import { COMPOSE_FILE, renderCompose } from './render/compose';
 import { DOTENV_FILE, renderDotEnv } from './render/dotenv';
@@ -26,7 +32,7 @@ export function generate(root: string, tenants: Tenants = readTenants(root)): Ge
     [TIER1_CONFIG_FILE, renderTier1Config(collectorConfig, read(TIER1_CONFIG_FILE))],
     [COMPOSE_FILE, renderCompose(tenants, read(COMPOSE_FILE))],
     [DOTENV_FILE, renderDotEnv(tenants, read(DOTENV_FILE))],
-    ...renderK8sTenants(tenants),
+    ...renderK8sTenants(tenants, read(TENANTS_FILE)),
     [BACKENDS_FILE, renderBackends(tenants)],
   ]);
   const tenantsDir = path.join(root, K8S_TENANTS_DIR);

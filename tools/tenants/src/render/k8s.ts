@@ -1,5 +1,6 @@
 // k8s/tenants/: a kustomization per backend that names its copy of the Jaeger in k8s/jaeger/, and one that lists them
-// with the TENANTS both services read. Every file here is generated whole.
+// with the TENANTS both services read and a copy of tenants.yaml for the control plane (k8s/opamp/): kustomize reads
+// no file outside k8s/, and the copy is checked like every generated file. Every file here is generated whole.
 
 import { type Backend, servicesTenants, type Tenants } from '@otel-stack/tenancy';
 import { stringify } from 'yaml';
@@ -24,17 +25,31 @@ function backendKustomization(backend: Backend): string {
   });
 }
 
-/** Every file of k8s/tenants/, by path from the repository root. */
-export function renderK8sTenants(tenants: Tenants): Map<string, string> {
+/** tenants.yaml's copy in k8s/tenants/: byte for byte, as the control plane reads the original elsewhere. */
+export const K8S_TENANTS_COPY = `${K8S_TENANTS_DIR}/tenants.yaml`;
+
+/** Every file of k8s/tenants/, by path from the repository root; `tenantsText` is tenants.yaml as it is. */
+export function renderK8sTenants(tenants: Tenants, tenantsText: string): Map<string, string> {
   const files = new Map<string, string>();
   files.set(
     `${K8S_TENANTS_DIR}/kustomization.yaml`,
-    yaml('One Jaeger per tenant and the fallback one; the tenants both services accept (ConfigMap tenancy).', {
-      ...KUSTOMIZATION,
-      resources: tenants.backends.map(backendDir),
-      configMapGenerator: [{ name: 'tenancy', literals: [`TENANTS=${servicesTenants(tenants.backends)}`] }],
-    }),
+    yaml(
+      'One Jaeger per tenant and the fallback one; ConfigMap tenancy: the tenants both services accept (TENANTS) ' +
+        'and\n# tenants.yaml, which the control plane of k8s/opamp/ renders its first config with.',
+      {
+        ...KUSTOMIZATION,
+        resources: tenants.backends.map(backendDir),
+        configMapGenerator: [
+          {
+            name: 'tenancy',
+            literals: [`TENANTS=${servicesTenants(tenants.backends)}`],
+            files: ['tenants.yaml'],
+          },
+        ],
+      },
+    ),
   );
+  files.set(K8S_TENANTS_COPY, tenantsText);
   for (const backend of tenants.backends) {
     files.set(`${K8S_TENANTS_DIR}/${backendDir(backend)}/kustomization.yaml`, backendKustomization(backend));
   }
