@@ -101,6 +101,16 @@ describeWithKubectl('k8s/opamp/ (kubectl kustomize)', () => {
     }).toEqual({ supervisor: true, localFile: '/etc/otelcol/local.yaml', local: true });
   });
 
+  test('tier 2 stops the supervisor with SIGINT from its preStop hook (Kubernetes sends SIGTERM), within the grace period', () => {
+    const pod = tier2().spec;
+    const hook = pod?.containers[0]?.lifecycle?.preStop;
+    // One handler: the base's `sleep` replaced, not merged next to `exec`.
+    expect(Object.keys(hook ?? {})).toEqual(['exec']);
+    const script = (hook?.exec?.command ?? []).join(' ');
+    expect(script).toMatch(/^sh -c sleep 5; kill -INT 1; while kill -0 1 /);
+    expect(pod?.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(20);
+  });
+
   test("tier 2's claim holds its queues and the supervisor's storage, apart; the server default is the control plane's Service", () => {
     const statefulSet = named('StatefulSet', 'otel-collector-tier2');
     const container = tier2().spec?.containers[0];
