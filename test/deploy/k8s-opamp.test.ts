@@ -107,7 +107,8 @@ describeWithKubectl('k8s/opamp/ (kubectl kustomize)', () => {
     // One handler: the base's `sleep` replaced, not merged next to `exec`.
     expect(Object.keys(hook ?? {})).toEqual(['exec']);
     const script = (hook?.exec?.command ?? []).join(' ');
-    expect(script).toMatch(/^sh -c sleep 5; kill -INT 1; while kill -0 1 /);
+    // Repeated: a SIGINT that reaches the supervisor while it is still starting is lost (0.149.0).
+    expect(script).toBe('sh -c sleep 5; while kill -INT 1 2>/dev/null; do sleep 1; done');
     expect(pod?.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(20);
   });
 
