@@ -92,6 +92,22 @@ describe('collector distribution', () => {
     }
   });
 
+  it('the masking bench times the processors of that release (tools/bench/masking-cost/go.mod)', () => {
+    const core = gomods('providers')[0]?.split(' ')[1];
+    const required = [...read('tools/bench/masking-cost/go.mod').matchAll(/^\s+(\S+) (v\S+)/gm)];
+    const collectorModules = required.filter(([, module]) =>
+      /^(go\.opentelemetry\.io\/collector|github\.com\/open-telemetry\/opentelemetry-collector-contrib)\//.test(
+        module ?? '',
+      ),
+    );
+    expect(collectorModules.map(([, module]) => module)).toContain(
+      'github.com/open-telemetry/opentelemetry-collector-contrib/processor/transformprocessor',
+    );
+    for (const [line, , version] of collectorModules) {
+      expect({ line, ok: version === `v${manifest.dist.version}` || version === core }).toEqual({ line, ok: true });
+    }
+  });
+
   it('compose and Kubernetes run the collector image of that release', () => {
     expect(dotEnv.get('OTELCOL_IMAGE')).toBe(`otel/opentelemetry-collector-contrib:${manifest.dist.version}`);
     const images = renderKustomization()
