@@ -17,7 +17,6 @@ interface Output {
 }
 
 function benchMasking(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  // The first run builds the tool: up to a few minutes with cold Go caches.
   const r = spawnSync('bash', [SCRIPT, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -51,7 +50,10 @@ describe('pnpm bench:masking', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'masking-cost-'));
-  });
+    // Builds the tool if needed (minutes with cold Go caches, beyond a test's timeout); -h prints its options.
+    const r = benchMasking('-h');
+    if (r.status !== 0) throw new Error(`scripts/bench-masking.sh -h exited ${r.status}: ${r.stderr}`);
+  }, 600_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('times the shipped rules and an identical copy, interleaved, as JSON', () => {
