@@ -1,7 +1,7 @@
 // What the transform/pii processor costs per span on its own, without the rest of the collector around it: the
 // real transformprocessor of the distribution's release, built from the config files given, fed the same batch of
 // order-shaped spans over and over. A whole collector's CPU per span (tools/bench/dist/collector-capacity.js) moves by
-// ±20 % on this kind of VM from one minute to the next, more than masking costs; here the variants run interleaved,
+// ±20 % on this kind of VM from one minute to the next, about what masking costs; here the variants run interleaved,
 // a short slice each per round, and every round's differences are taken before the median, so what is left is the
 // processor's own cost.
 //
